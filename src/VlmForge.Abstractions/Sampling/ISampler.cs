@@ -1,0 +1,13 @@
+using static TorchSharp.torch;
+
+namespace VlmForge.Abstractions.Sampling;
+
+/// <summary>Chooses next tokens from logits.</summary>
+public interface ISampler
+{
+    /// <summary>Picks one token per row.</summary>
+    /// <param name="logits">Next-token logits, shape [batch, vocab].</param>
+    /// <param name="previousTokens">Tokens the repetition penalty applies to, shape [batch, t] (t may be 0).</param>
+    /// <returns>Token ids, shape [batch], dtype int64.</returns>
+    Tensor Next(Tensor logits, Tensor previousTokens);
+}

@@ -1,0 +1,23 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace VlmForge.Cli;
+
+/// <summary>What this binary is: version and the TorchSharp it runs on.</summary>
+public static class BuildInfo
+{
+    /// <summary>The informational version (semantic version plus source revision when built from git).</summary>
+    public static string Version { get; } =
+        typeof(BuildInfo).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
+        ?? typeof(BuildInfo).Assembly.GetName().Version?.ToString()
+        ?? "unknown";
+
+    /// <summary>Lines printed by <c>vlmforge --version</c>.</summary>
+    public static string Describe()
+    {
+        var torchSharp = typeof(TorchSharp.torch).Assembly.GetName().Version;
+        return string.Join(Environment.NewLine,
+            $"vlmforge {Version}",
+            $"TorchSharp {torchSharp} on {RuntimeInformation.RuntimeIdentifier}, .NET {Environment.Version}");
+    }
+}

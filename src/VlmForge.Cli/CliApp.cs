@@ -1,0 +1,46 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using VlmForge.Cli.Commands;
+
+namespace VlmForge.Cli;
+
+/// <summary>The <c>vlmforge</c> command tree. Each command lives in <c>Commands/</c>; this file only wires them.</summary>
+public static class CliApp
+{
+    /// <summary>Builds the root command with every sub-command.</summary>
+    public static RootCommand Create()
+    {
+        var root = new RootCommand(
+            "VlmForge fine-tunes vision-language models for phrase grounding, visual question answering and captioning.");
+
+        root.Add(DoctorCommand.Create());
+
+        foreach (var option in root.Options)
+        {
+            if (option is VersionOption version)
+                version.Action = new PrintVersionAction();
+        }
+        return root;
+    }
+
+    /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
+    public static int Run(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        var configuration = new InvocationConfiguration
+        {
+            Output = output ?? Console.Out,
+            Error = error ?? Console.Error,
+        };
+        return Create().Parse(args).Invoke(configuration);
+    }
+
+    private sealed class PrintVersionAction : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(BuildInfo.Describe());
+            return 0;
+        }
+    }
+}

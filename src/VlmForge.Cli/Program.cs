@@ -1,0 +1,1 @@
+return VlmForge.Cli.CliApp.Run(args);
