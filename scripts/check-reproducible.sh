@@ -17,8 +17,10 @@ for clone in "$first" "$second"; do
 done
 
 list() {
-  (cd "$1" && find src generators plugins -path '*/bin/Release/*' -type f \
-      \( -name 'VlmForge*.dll' -o -name 'vlmforge.dll' \) -not -path '*/plugins/*/plugins/*' 2>/dev/null | sort)
+  local roots=()
+  for d in src generators plugins; do [ -d "$1/$d" ] && roots+=("$d"); done
+  (cd "$1" && find "${roots[@]}" -path '*/bin/Release/*' -type f \
+      \( -name 'VlmForge*.dll' -o -name 'vlmforge.dll' \) -not -path '*/bin/Release/*/plugins/*' | sort)
 }
 files=$(list "$first")
 if [ -z "$files" ]; then echo "no VlmForge assemblies found under $first"; exit 1; fi
