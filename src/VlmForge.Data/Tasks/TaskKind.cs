@@ -1,0 +1,9 @@
+namespace VlmForge.Data.Tasks;
+
+/// <summary>The three tasks a dataset record can carry.</summary>
+public enum TaskKind
+{
+    Grounding,
+    Vqa,
+    Caption,
+}
