@@ -6,11 +6,15 @@ namespace VlmForge.Data.Images;
 
 /// <summary>
 /// Decode → resize to the model's size → normalize, deterministically. Transparent pixels are composited
-/// onto white. Resampling: when shrinking, trilinear mipmapped filtering (averages all source pixels, no
-/// aliasing); when enlarging, Mitchell cubic — the pair Skia uses for its "high quality" setting.
+/// onto white. Resampling: when shrinking, anisotropic mipmapped filtering (averages the source pixels
+/// under each output pixel, no aliasing); when enlarging, Mitchell cubic.
 /// </summary>
 public sealed class ImagePreprocessor(ImageNormalization normalization)
 {
+    // Anisotropic mipmapped sampling: when x and y shrink by different factors, each axis is averaged
+    // over its own footprint instead of blurring both by the larger factor.
+    private const int MaxAnisotropy = 16;
+
     public ImageNormalization Normalization { get; } = normalization ?? throw new ArgumentNullException(nameof(normalization));
 
     /// <summary>Loads a dataset record's image at the size <paramref name="convention"/> gives its model.</summary>
@@ -56,7 +60,7 @@ public sealed class ImagePreprocessor(ImageNormalization normalization)
             ? new SKSamplingOptions(SKFilterMode.Nearest)
             : enlarging
                 ? new SKSamplingOptions(SKCubicResampler.Mitchell)
-                : new SKSamplingOptions(SKFilterMode.Linear, SKMipmapMode.Linear);
+                : new SKSamplingOptions(MaxAnisotropy);
         using var paint = new SKPaint { BlendMode = SKBlendMode.SrcOver };
         canvas.DrawImage(source, new SKRect(0, 0, target.Width, target.Height), sampling, paint);
         return output;
