@@ -10,6 +10,8 @@ public sealed class GroundingDecodingConstraint
     private readonly string?[] _tokenTexts;
     private readonly int _endTokenId;
     private readonly GroundingConstraintOptions _options;
+    private readonly TokenTrie _trie;
+    private readonly bool[] _plainText;
     private GroundingJsonPrefix _state;
 
     /// <param name="tokenTexts">The text each token id decodes to; null for special tokens, which are never allowed.</param>
@@ -24,6 +26,10 @@ public sealed class GroundingDecodingConstraint
         _endTokenId = endTokenId;
         _options = options ?? GroundingConstraintOptions.Unbounded;
         _state = new GroundingJsonPrefix(_options);
+        var texts = (string?[])_tokenTexts.Clone();
+        texts[endTokenId] = null;
+        _trie = new TokenTrie(texts);
+        _plainText = texts.Select(IsPlainText).ToArray();
     }
 
     public int VocabularySize => _tokenTexts.Length;
@@ -74,6 +80,9 @@ public sealed class GroundingDecodingConstraint
         return true;
     }
 
+    private static bool IsPlainText(string? text) =>
+        !string.IsNullOrEmpty(text) && text.All(c => c >= ' ' && c != '"' && c != '\\');
+
     /// <summary>Writes true for every allowed next token; returns how many there are.</summary>
     public int FillAllowed(Span<bool> allowed)
     {
@@ -82,12 +91,26 @@ public sealed class GroundingDecodingConstraint
             throw new ArgumentException($"The mask has {allowed.Length} entries but the vocabulary has {_tokenTexts.Length}.", nameof(allowed));
         }
 
+        allowed.Clear();
         int count = 0;
-        for (int id = 0; id < _tokenTexts.Length; id++)
+        if (_state.InPlainString)
         {
-            bool ok = IsAllowed(id);
-            allowed[id] = ok;
-            count += ok ? 1 : 0;
+            // Most steps are inside the sentence or a phrase, where almost every token is plain text.
+            for (int id = 0; id < _tokenTexts.Length; id++)
+            {
+                bool ok = _plainText[id] || (id != _endTokenId && IsAllowed(id));
+                allowed[id] = ok;
+                count += ok ? 1 : 0;
+            }
+
+            return count;
+        }
+
+        count = _trie.MarkAllowed(_state, allowed);
+        if (_state.IsComplete)
+        {
+            allowed[_endTokenId] = true;
+            count++;
         }
 
         return count;

@@ -84,6 +84,9 @@ public struct GroundingJsonPrefix
 
     public readonly bool IsFailed => _failed;
 
+    /// <summary>Inside a string value with no escape pending: any text without '"', '\\' or control characters continues it.</summary>
+    public readonly bool InPlainString => !_failed && _scalar == Scalar.Text && _escape == 0;
+
     /// <summary>Classifies <paramref name="text"/> from the start.</summary>
     public static PrefixStatus Check(string text, GroundingConstraintOptions? options = null)
     {
