@@ -51,7 +51,9 @@ public sealed class BatchSchedule
     public int BatchesPerEpoch => DropLast ? ExampleCount / BatchSize : (ExampleCount + BatchSize - 1) / BatchSize;
 
     /// <summary>The order of example indices in <paramref name="epoch"/>.</summary>
-    public IReadOnlyList<int> OrderOf(int epoch)
+    public IReadOnlyList<int> OrderOf(int epoch) => Order(epoch);
+
+    private int[] Order(int epoch)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(epoch);
         if (epoch != _cachedEpoch)
@@ -87,7 +89,7 @@ public sealed class BatchSchedule
                     break;
                 }
 
-                int[] indices = OrderOf(epoch).Skip(index).Take(take).ToArray();
+                int[] indices = Order(epoch).AsSpan(index, take).ToArray();
                 int batchInEpoch = index / BatchSize;
                 index += take;
                 DataPosition next = index >= limit ? new DataPosition(epoch + 1, 0) : new DataPosition(epoch, index);

@@ -29,6 +29,7 @@ public static class JsonlDatasetLoader
         var records = new List<DatasetRecord>();
         var problems = new List<DatasetProblem>();
         var skipped = new SortedDictionary<DatasetProblemKind, int>();
+        var images = new Dictionary<string, object>(StringComparer.Ordinal);
 
         using var reader = new StreamReader(fullPath);
         int lineNumber = 0;
@@ -40,7 +41,7 @@ public static class JsonlDatasetLoader
                 continue;
             }
 
-            DatasetRecord? record = ReadRecord(line, path, lineNumber, folder, options, out DatasetProblem? problem);
+            DatasetRecord? record = ReadRecord(line, path, lineNumber, folder, options, images, out DatasetProblem? problem);
             if (record is not null)
             {
                 records.Add(record);
@@ -63,7 +64,8 @@ public static class JsonlDatasetLoader
         return new DatasetLoadResult(records, problems, new DatasetLoadSummary(path, records.Count, skipped));
     }
 
-    private static DatasetRecord? ReadRecord(string line, string file, int lineNumber, string folder, DatasetLoadOptions options, out DatasetProblem? problem)
+    private static DatasetRecord? ReadRecord(
+        string line, string file, int lineNumber, string folder, DatasetLoadOptions options, Dictionary<string, object> images, out DatasetProblem? problem)
     {
         problem = null;
         ParsedLine? parsed = DatasetLineParser.Parse(line, out LineError? error);
@@ -74,17 +76,29 @@ public static class JsonlDatasetLoader
         }
 
         string imagePath = Path.GetFullPath(Path.Combine(folder, parsed.Image));
-        ImageSize size;
-        try
+        // Several records may share an image (one per question, say): each file is read once per load.
+        if (!images.TryGetValue(imagePath, out object? known))
         {
-            size = options.ImageCheck == ImageCheck.FullDecode ? DecodeForSize(imagePath) : ImageDecoder.ReadSize(imagePath);
+            try
+            {
+                known = options.ImageCheck == ImageCheck.FullDecode ? DecodeForSize(imagePath) : ImageDecoder.ReadSize(imagePath);
+            }
+            catch (ImageDecodeException ex)
+            {
+                known = ex;
+            }
+
+            images[imagePath] = known;
         }
-        catch (ImageDecodeException ex)
+
+        if (known is ImageDecodeException failure)
         {
-            var kind = ex.IsMissing ? DatasetProblemKind.ImageMissing : DatasetProblemKind.ImageCorrupt;
-            problem = new DatasetProblem(file, lineNumber, null, kind, $"image \"{parsed.Image}\": {ex.Message}");
+            var kind = failure.IsMissing ? DatasetProblemKind.ImageMissing : DatasetProblemKind.ImageCorrupt;
+            problem = new DatasetProblem(file, lineNumber, null, kind, $"image \"{parsed.Image}\": {failure.Message}");
             return null;
         }
+
+        var size = (ImageSize)known;
 
         if (parsed.Grounding is not null)
         {

@@ -91,25 +91,44 @@ public static class ShapeRenderer
                 canvas.Clear(background.Color.Color);
                 break;
             case BackgroundKind.Gradient:
-            {
-                double radians = background.AngleDegrees * Math.PI / 180;
-                float half = size / 2f;
-                float dx = (float)(Math.Cos(radians) * half), dy = (float)(Math.Sin(radians) * half);
-                using SKShader shader = SKShader.CreateLinearGradient(
-                    new SKPoint(half - dx, half - dy),
-                    new SKPoint(half + dx, half + dy),
-                    [background.Color.Color, background.SecondColor.Color],
-                    SKShaderTileMode.Clamp);
-                using var paint = new SKPaint { Shader = shader };
-                canvas.DrawRect(new SKRect(0, 0, size, size), paint);
+                FillGradient(bitmap, background, size);
                 break;
-            }
-
             default:
                 FillNoise(bitmap, background);
                 break;
         }
     }
+
+    /// <summary>
+    /// A linear gradient across the image at the background's angle, computed here rather than with a Skia
+    /// shader: shader arithmetic may round differently on CPUs with other SIMD paths, this does not.
+    /// </summary>
+    private static void FillGradient(SKBitmap bitmap, Background background, int size)
+    {
+        double radians = background.AngleDegrees * Math.PI / 180;
+        double dx = Math.Cos(radians), dy = Math.Sin(radians);
+        double half = size / 2.0;
+        SKColor from = background.Color.Color, to = background.SecondColor.Color;
+        Span<byte> pixels = bitmap.GetPixelSpan();
+        for (int y = 0; y < size; y++)
+        {
+            for (int x = 0; x < size; x++)
+            {
+                // Position of the pixel centre along the gradient direction, 0 at one edge and 1 at the other.
+                double along = ((((x + 0.5) - half) * dx) + (((y + 0.5) - half) * dy)) / size;
+                double t = Math.Clamp(along + 0.5, 0, 1);
+                int i = ((y * size) + x) * 4;
+                pixels[i] = Lerp(from.Red, to.Red, t);
+                pixels[i + 1] = Lerp(from.Green, to.Green, t);
+                pixels[i + 2] = Lerp(from.Blue, to.Blue, t);
+                pixels[i + 3] = 255;
+            }
+        }
+
+        bitmap.NotifyPixelsChanged();
+    }
+
+    private static byte Lerp(byte a, byte b, double t) => (byte)Math.Round(a + ((b - a) * t), MidpointRounding.AwayFromZero);
 
     private static void FillNoise(SKBitmap bitmap, Background background)
     {

@@ -78,8 +78,8 @@ public sealed record PlacedShape(ShapeKind Kind, NamedColor Color, int X, int Y,
 
     public double CenterY => Y + (Size / 2.0);
 
-    /// <summary>"a red circle".</summary>
-    public string Phrase => $"a {Color.Name} {ShapeKinds.Name(Kind)}";
+    /// <summary>"a red circle", "an orange star".</summary>
+    public string Phrase => $"{("aeiou".Contains(Color.Name[0], StringComparison.Ordinal) ? "an" : "a")} {Color.Name} {ShapeKinds.Name(Kind)}";
 }
 
 /// <summary>Everything needed to draw and describe one synthetic image.</summary>

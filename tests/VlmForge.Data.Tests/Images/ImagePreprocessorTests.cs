@@ -101,6 +101,22 @@ public class ImagePreprocessorTests
     }
 
     [Fact]
+    public void The_cache_prepares_each_image_once()
+    {
+        using var folder = new TempFolder();
+        string path = TestImages.SolidPng(folder.File("red.png"), 10, 10, SKColors.Red);
+        var record = new Data.Datasets.DatasetRecord
+        {
+            SourceFile = "train.jsonl", LineNumber = 1, Id = "r", ImageReference = "red.png", ImagePath = path, ImageSize = new ImageSize(10, 10),
+        };
+        var cache = new PreparedImageCache(Symmetric, new SquareImageBoxConvention(4));
+        PreparedImage first = cache.Get(record);
+        Assert.Same(first, cache.Get(record with { LineNumber = 2 }));
+        Assert.Equal(new ImageSize(4, 4), first.Size);
+        Assert.Equal(1, cache.Count);
+    }
+
+    [Fact]
     public void A_missing_image_says_so()
     {
         var ex = Assert.Throws<ImageDecodeException>(() => ImageDecoder.ReadSize("/nonexistent/x.png"));

@@ -72,8 +72,15 @@ public sealed class ShapesDatasetTests : IDisposable
 
             string colorAnswer = record.Questions[1].Answer;
             string askedShape = record.Questions[1].Question.Split(' ')[^1].TrimEnd('?');
-            Assert.Contains(grounding.Groundings, g => g.Phrase == $"a {colorAnswer} {askedShape}");
+            Assert.Contains(grounding.Groundings, g => g.Phrase.EndsWith($" {colorAnswer} {askedShape}", StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public void Phrases_take_an_before_a_vowel()
+    {
+        Assert.Equal("an orange star", new PlacedShape(ShapeKind.Star, NamedColor.ShapeColors.Single(c => c.Name == "orange"), 0, 0, 10).Phrase);
+        Assert.Equal("a red circle", new PlacedShape(ShapeKind.Circle, NamedColor.ShapeColors.Single(c => c.Name == "red"), 0, 0, 10).Phrase);
     }
 
     [Fact]
@@ -105,8 +112,8 @@ public sealed class ShapesDatasetTests : IDisposable
         Assert.NotEmpty(asked);
         foreach ((DatasetRecord record, QuestionAnswer qa) in asked)
         {
-            string phrase = "a " + qa.Question["Is the ".Length..qa.Question.IndexOf(" on the", StringComparison.Ordinal)];
-            var box = record.Grounding!.Groundings.Single(g => g.Phrase == phrase).Boxes[0];
+            string colorAndShape = qa.Question["Is the ".Length..qa.Question.IndexOf(" on the", StringComparison.Ordinal)];
+            var box = record.Grounding!.Groundings.Single(g => g.Phrase.EndsWith(" " + colorAndShape, StringComparison.Ordinal)).Boxes[0];
             Assert.Equal((box.X1 + box.X2) / 2 < 32 ? "left" : "right", qa.Answer);
         }
     }
