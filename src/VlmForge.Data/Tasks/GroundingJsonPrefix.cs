@@ -52,6 +52,7 @@ public struct GroundingJsonPrefix
         _maxY = options.MaxY ?? long.MaxValue / 16;
     }
 
+    /// <summary>What a value is; the first six are containers that get a frame, the last two are scalars.</summary>
     private enum Node : byte
     {
         RootObject,
@@ -60,6 +61,8 @@ public struct GroundingJsonPrefix
         PhraseArray,
         BoxArray,
         Box,
+        Text,
+        Coordinate,
     }
 
     private enum Phase : byte
@@ -221,7 +224,7 @@ public struct GroundingJsonPrefix
         {
             Node.PhraseArray => Node.PhraseObject,
             Node.BoxArray => Node.Box,
-            _ => (Node)255,
+            _ => Node.Coordinate,
         };
 
         switch (frame.Phase)
@@ -260,13 +263,13 @@ public struct GroundingJsonPrefix
         }
     }
 
-    /// <summary>What the value of key <paramref name="key"/> of an object node is: a node, or 254 for a string.</summary>
+    /// <summary>What the value of key <paramref name="key"/> of an object node is.</summary>
     private static Node ValueOf(Node node, int key) => (node, key) switch
     {
         (Node.RootObject, 0) => Node.BodyObject,
         (Node.BodyObject, 1) => Node.PhraseArray,
         (Node.PhraseObject, 1) => Node.BoxArray,
-        _ => (Node)254,
+        _ => Node.Text,
     };
 
     private bool BeginValue(ref Frame parent, Node value, char c)
@@ -275,7 +278,7 @@ public struct GroundingJsonPrefix
         parent.Count++;
         switch (value)
         {
-            case (Node)254:
+            case Node.Text:
                 if (c != '"')
                 {
                     return false;
@@ -285,7 +288,7 @@ public struct GroundingJsonPrefix
                 _stringHasText = false;
                 _escape = 0;
                 return true;
-            case (Node)255:
+            case Node.Coordinate:
                 if (c is < '0' or > '9')
                 {
                     return false;
