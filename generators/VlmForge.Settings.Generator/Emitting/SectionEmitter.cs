@@ -94,6 +94,9 @@ internal static class SectionEmitter
         w.Line($"public static string SectionPath => {Literals.CSharpString(section.SectionPath)};");
         w.Line();
         w.Line("/// <inheritdoc/>");
+        w.Line($"public static string Description => {Literals.CSharpString(section.Documentation)};");
+        w.Line();
+        w.Line("/// <inheritdoc/>");
         w.Line($"public static global::System.Collections.Generic.IReadOnlyList<{Abstractions}.SettingDescriptor> Descriptors {{ get; }} = new {Abstractions}.SettingDescriptor[]");
         w.Line("{");
         foreach (var s in section.Settings)

@@ -15,7 +15,7 @@ internal static class Naming
     /// <summary>Members every generated option record has; a setting cannot take these property names.</summary>
     public static readonly string[] ReservedMembers =
     {
-        "SectionPath", "Descriptors", "Default", "Bind", "WriteTo", "EqualityContract", "Equals", "GetHashCode",
+        "SectionPath", "Description", "Descriptors", "Default", "Bind", "WriteTo", "EqualityContract", "Equals", "GetHashCode",
         "ToString", "PrintMembers", "Deconstruct", "GetType", "MemberwiseClone", "Finalize",
     };
 

@@ -15,7 +15,8 @@ static class DidYouMean
     /// <summary>
     /// The candidate closest to <paramref name="input"/> by edit distance (insertions, deletions, substitutions
     /// and swaps of neighbours), when it is close enough to be a typo: at most a third of the longer name's
-    /// letters differ. Case differences are ignored. Ties keep the first candidate.
+    /// letters differ, or one name starts with the other (at least 3 letters: <c>integer</c> suggests <c>int</c>).
+    /// Case differences are ignored. Ties keep the first candidate.
     /// </summary>
     /// <returns>The suggestion, or <see langword="null"/> when nothing is close.</returns>
     public static string? Suggest(string input, System.Collections.Generic.IEnumerable<string> candidates)
@@ -27,7 +28,10 @@ static class DidYouMean
         var lowered = input.ToLowerInvariant();
         foreach (var candidate in candidates)
         {
-            var distance = Distance(lowered, candidate.ToLowerInvariant());
+            var other = candidate.ToLowerInvariant();
+            var distance = Distance(lowered, other);
+            if (System.Math.Min(lowered.Length, other.Length) >= 3 && (lowered.StartsWith(other, System.StringComparison.Ordinal) || other.StartsWith(lowered, System.StringComparison.Ordinal)))
+                distance = System.Math.Min(distance, 1);
             var allowed = System.Math.Max(1, System.Math.Max(input.Length, candidate.Length) / 3);
             if (distance <= allowed && distance < bestDistance)
             {

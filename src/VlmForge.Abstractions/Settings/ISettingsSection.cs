@@ -11,6 +11,9 @@ public interface ISettingsSection<TSelf> where TSelf : ISettingsSection<TSelf>
     /// <summary>The dotted table path, for example <c>training</c> or <c>plugins.lion</c>.</summary>
     static abstract string SectionPath { get; }
 
+    /// <summary>What the section holds, from the schema's doc.</summary>
+    static abstract string Description { get; }
+
     /// <summary>Every setting of the section in schema order.</summary>
     static abstract IReadOnlyList<SettingDescriptor> Descriptors { get; }
 

@@ -36,22 +36,35 @@ public sealed class TomlTableWriter
     /// <summary>Writes a float.</summary>
     public void Write(string key, double value) => Line(key, TomlFormat.Float(value));
 
-    /// <summary>Writes a string (also paths, enum names and plugin names); nothing when <paramref name="value"/> is null.</summary>
+    /// <summary>Writes a string (also paths, enum names and plugin names); an unset one as a <see cref="Unset"/> comment.</summary>
     public void Write(string key, string? value)
     {
-        if (value is not null) Line(key, TomlFormat.String(value));
+        if (value is null) Unset(key);
+        else Line(key, TomlFormat.String(value));
     }
 
-    /// <summary>Writes an optional integer; nothing when unset.</summary>
+    /// <summary>Writes an optional integer; an unset one as a <see cref="Unset"/> comment.</summary>
     public void Write(string key, long? value)
     {
         if (value is { } v) Write(key, v);
+        else Unset(key);
     }
 
-    /// <summary>Writes an optional float; nothing when unset.</summary>
+    /// <summary>Writes an optional float; an unset one as a <see cref="Unset"/> comment.</summary>
     public void Write(string key, double? value)
     {
         if (value is { } v) Write(key, v);
+        else Unset(key);
+    }
+
+    /// <summary>
+    /// Writes <c># key: not set</c> for an optional setting without a value: TOML has no null, and a resolved
+    /// configuration still names every key.
+    /// </summary>
+    public void Unset(string key)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(key);
+        _text.Append("# ").Append(TomlFormat.Key(key)).Append(": not set\n");
     }
 
     /// <summary>Writes a list of strings.</summary>
