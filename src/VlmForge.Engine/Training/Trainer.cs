@@ -2,6 +2,7 @@ using System.Diagnostics;
 using TorchSharp;
 using VlmForge.Abstractions.Optimizers;
 using VlmForge.Abstractions.Precision;
+using VlmForge.Data.Batching;
 using VlmForge.Engine.Reporting;
 using VlmForge.Engine.Runs;
 using static System.FormattableString;
@@ -80,9 +81,9 @@ public sealed class Trainer
                 using (var scope = NewDisposeScope())
                 {
                     using var batch = _data.Batch(position.Epoch, position.StepInEpoch, _options.BatchSize);
-                    examples = batch.Examples;
-                    inputTokens = batch.InputTokens;
-                    lossTokens = batch.LossTokens;
+                    examples = batch.BatchSize;
+                    inputTokens = batch.Lengths.Sum();
+                    lossTokens = batch.Labels.ne(ConversationEncoder.IgnoreIndex).sum().item<long>();
                     var loss = _model.Loss(batch);
                     lossValue = loss.item<float>();
                     if (double.IsFinite(lossValue))

@@ -2,6 +2,9 @@ using TorchSharp;
 using TorchSharp.Modules;
 using VlmForge.Abstractions.Optimizers;
 using VlmForge.Abstractions.Precision;
+using VlmForge.Data.Batching;
+using VlmForge.Data.Geometry;
+using VlmForge.Data.Images;
 using VlmForge.Engine.Training;
 using static TorchSharp.torch;
 
@@ -18,10 +21,10 @@ internal sealed class RegressionModel : ITrainableModel
 
     public void SetTraining(bool training) { }
 
-    public Tensor Loss(TrainingBatch batch)
+    public Tensor Loss(VlmBatch batch)
     {
-        var x = batch.PixelValues.reshape(batch.Examples, 4);
-        var target = batch.AttentionMask.to_type(ScalarType.Float32).sum(1) - 1 + x.matmul(tensor(new float[] { 1, -2, 3, 0.5f }));
+        var x = batch.PixelValues.reshape(batch.BatchSize, 12)[.., ..4];
+        var target = x.matmul(tensor(new float[] { 1, -2, 3, 0.5f }));
         var loss = (x.matmul(Weight) - target).pow(2).mean();
         return PoisonAtCall(_calls++) ? loss * float.NaN : loss;
     }
@@ -34,16 +37,17 @@ internal sealed class RegressionData(int count, int seed = 3) : ITrainingData
 
     public int Count => count;
 
-    public TrainingBatch Batch(int epoch, int stepInEpoch, int batchSize)
+    private readonly BatchCollator _collator = new(padTokenId: 0);
+
+    public VlmBatch Batch(int epoch, int stepInEpoch, int batchSize)
     {
         var order = Enumerable.Range(0, count).ToArray();
         new Random(seed * 1000 + epoch).Shuffle(order);
-        var rows = order.Skip(stepInEpoch * batchSize).Take(batchSize).ToArray();
-        var x = tensor(rows.SelectMany(r => _x[r]).ToArray()).reshape(rows.Length, 1, 2, 2);
-        var ids = ones(rows.Length, 3, dtype: ScalarType.Int64);
-        var mask = ones(rows.Length, 1, dtype: ScalarType.Int64);
-        var labels = ids.clone();
-        return new TrainingBatch(x, ids, mask, labels);
+        var rows = order.Skip(stepInEpoch * batchSize).Take(batchSize);
+        // A 2x2 "image" carries x in its first four values; one token with a label keeps the batch well formed.
+        return _collator.CollateForTraining(rows.Select(r => new CollateItem(
+            new PreparedImage([.. _x[r], .. new float[8]], new ImageSize(2, 2)),
+            new EncodedExample([1], [1]))).ToList());
     }
 
     private static float[][] MakeInputs(int count, int seed)

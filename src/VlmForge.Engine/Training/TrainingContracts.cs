@@ -1,0 +1,27 @@
+using VlmForge.Data.Batching;
+using static TorchSharp.torch;
+
+namespace VlmForge.Engine.Training;
+
+/// <summary>The training examples in a deterministic, seedable order that can be resumed at any step.</summary>
+public interface ITrainingData
+{
+    /// <summary>Examples per epoch.</summary>
+    int Count { get; }
+
+    /// <summary>The batch at <paramref name="stepInEpoch"/> of <paramref name="epoch"/> (0-based); the same arguments always give the same batch.</summary>
+    VlmBatch Batch(int epoch, int stepInEpoch, int batchSize);
+}
+
+/// <summary>What the trainer needs from a model.</summary>
+public interface ITrainableModel
+{
+    /// <summary>Parameters the optimizer updates (fp32 master weights).</summary>
+    IReadOnlyList<VlmForge.Abstractions.Optimizers.NamedParameter> TrainableParameters { get; }
+
+    /// <summary>Switches dropout and the like on or off.</summary>
+    void SetTraining(bool training);
+
+    /// <summary>Mean cross-entropy over the batch's loss tokens, as an fp32 scalar with a graph.</summary>
+    Tensor Loss(VlmBatch batch);
+}
