@@ -1,0 +1,137 @@
+using VlmForge.Data.Datasets;
+using VlmForge.Data.Families;
+using VlmForge.Data.Synthetic;
+using VlmForge.Data.Tasks;
+using VlmForge.Settings;
+
+namespace VlmForge.Engine.Pipeline;
+
+/// <summary>
+/// The records a workflow trains and validates on: generated first when <c>dataset.synthetic</c> asks for it and the
+/// data is missing, loaded with bad records reported by file and line, split, and turned into task examples.
+/// </summary>
+public sealed class WorkflowDataset
+{
+    private WorkflowDataset(
+        IReadOnlyList<TaskExample> train, IReadOnlyList<TaskExample> validation, IReadOnlyList<TaskKind> tasks,
+        IReadOnlyList<DatasetLoadSummary> summaries, IReadOnlyList<DatasetProblem> problems, int trainRecords)
+    {
+        Train = train;
+        Validation = validation;
+        Tasks = tasks;
+        Summaries = summaries;
+        Problems = problems;
+        TrainRecords = trainRecords;
+    }
+
+    public IReadOnlyList<TaskExample> Train { get; }
+    public IReadOnlyList<TaskExample> Validation { get; }
+    public IReadOnlyList<TaskKind> Tasks { get; }
+
+    /// <summary>Images (records) in the training split: what the page's epoch advice counts.</summary>
+    public int TrainRecords { get; }
+
+    /// <summary>One per file read: loaded and skipped counts by reason.</summary>
+    public IReadOnlyList<DatasetLoadSummary> Summaries { get; }
+
+    /// <summary>Every record that was skipped, with file and line.</summary>
+    public IReadOnlyList<DatasetProblem> Problems { get; }
+
+    /// <summary>Loads (and first synthesizes, when asked) the dataset of <paramref name="settings"/>.</summary>
+    /// <exception cref="DatasetFormatException">A bad record with <c>on_error = "fail"</c>.</exception>
+    /// <exception cref="WorkflowException">No usable records for the configured task.</exception>
+    public static WorkflowDataset Load(WorkflowSettings settings, FamilyDataConventions conventions, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(conventions);
+        ArgumentNullException.ThrowIfNull(log);
+        var dataset = settings.Dataset;
+        var path = settings.ResolvePath(dataset.Path ?? "data");
+        if (dataset.Synthetic == SyntheticDataset.Shapes)
+            EnsureShapes(path, settings, log);
+
+        var layout = DatasetLayout.FromPath(path);
+        var options = new DatasetLoadOptions
+        {
+            OnError = dataset.OnError == RecordErrorPolicy.Fail ? DatasetErrorPolicy.Fail : DatasetErrorPolicy.Skip,
+        };
+        var problems = new List<DatasetProblem>();
+        var summaries = new List<DatasetLoadSummary>();
+        var trainResult = JsonlDatasetLoader.Load(layout.TrainFile, options, problems.Add);
+        summaries.Add(trainResult.Summary);
+
+        var validationFile = dataset.ValidationPath is { } explicitPath ? settings.ResolvePath(explicitPath) : layout.ValidationFile;
+        IReadOnlyList<DatasetRecord> trainRecords = trainResult.Records;
+        IReadOnlyList<DatasetRecord> validationRecords;
+        if (validationFile is not null)
+        {
+            var validationResult = JsonlDatasetLoader.Load(validationFile, options, problems.Add);
+            summaries.Add(validationResult.Summary);
+            validationRecords = validationResult.Records;
+        }
+        else
+        {
+            (trainRecords, validationRecords) = Split(trainResult.Records, dataset.ValidationSplit, (ulong)settings.Training.Seed);
+        }
+        if (trainRecords.Count == 0)
+            throw new WorkflowException($"{layout.TrainFile} has no usable training records ({trainResult.Summary}).");
+
+        var tasks = TasksOf(dataset.Task);
+        var builder = new TaskExampleBuilder(conventions.Boxes, new Data.Prompts.TaskInstructions
+        {
+            Grounding = settings.Prompt.GroundingInstruction,
+            Caption = settings.Prompt.CaptionInstruction,
+        });
+        var train = builder.Build(trainRecords, tasks);
+        var validation = builder.Build(validationRecords, tasks);
+        if (train.Count == 0)
+            throw new WorkflowException(
+                $"{layout.TrainFile}: no record has what dataset.task = \"{DatasetTaskNames.ToTomlName(dataset.Task)}\" needs " +
+                "(phrase_grounding for grounding, qa for vqa, captions for caption).");
+        foreach (var summary in summaries)
+            log.WriteLine($"data: {summary}");
+        return new WorkflowDataset(train, validation, tasks, summaries, problems, trainRecords.Count);
+    }
+
+    /// <summary>The tasks a <c>dataset.task</c> value selects; <c>mixed</c> is every task the records carry.</summary>
+    public static IReadOnlyList<TaskKind> TasksOf(DatasetTask task) => task switch
+    {
+        DatasetTask.Grounding => [TaskKind.Grounding],
+        DatasetTask.Vqa => [TaskKind.Vqa],
+        DatasetTask.Caption => [TaskKind.Caption],
+        _ => TaskKinds.All,
+    };
+
+    /// <summary>Generates the shapes dataset at <paramref name="folder"/> unless an identical one is already there.</summary>
+    public static ShapesDatasetOptions EnsureShapes(string folder, WorkflowSettings settings, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(log);
+        int total = settings.Dataset.SyntheticCount;
+        int validation = (int)Math.Round(total * settings.Dataset.ValidationSplit);
+        var options = new ShapesDatasetOptions
+        {
+            ImageSize = settings.Dataset.ImageSize,
+            TrainCount = total - validation,
+            ValidationCount = Math.Max(validation, 1),
+            Seed = (ulong)settings.Dataset.SyntheticSeed,
+        };
+        if (!ShapesDatasetGenerator.IsUpToDate(folder, options))
+        {
+            log.WriteLine($"data: generating the shapes dataset in {folder} ({options.TrainCount} train + {options.ValidationCount} validation images)");
+            ShapesDatasetGenerator.Generate(folder, options);
+        }
+        return options;
+    }
+
+    private static (IReadOnlyList<DatasetRecord> Train, IReadOnlyList<DatasetRecord> Validation) Split(
+        IReadOnlyList<DatasetRecord> records, double share, ulong seed)
+    {
+        int held = (int)Math.Round(records.Count * share);
+        if (held == 0) return (records, []);
+        var order = Enumerable.Range(0, records.Count).ToArray();
+        Data.Randomness.SplitMix64.For(seed, 0x5b11).Shuffle(order);
+        var heldOut = order.Take(held).ToHashSet();
+        return (records.Where((_, i) => !heldOut.Contains(i)).ToList(), records.Where((_, i) => heldOut.Contains(i)).ToList());
+    }
+}
