@@ -1,0 +1,38 @@
+using VlmForge.Abstractions.Settings;
+
+namespace VlmForge.Abstractions.Plugins;
+
+/// <summary>Helpers for a plugin's hand-written <see cref="IVlmForgePlugin.Configure"/>.</summary>
+public static class PluginSettings
+{
+    /// <summary>The diagnostic code for a key a section does not have (the settings loader uses the same one).</summary>
+    public const string UnknownKeyCode = "VLMF0102";
+
+    /// <summary>
+    /// Reports every key of <paramref name="section"/> that is not in <paramref name="knownKeys"/> as an error at the
+    /// key's location, so a typo in <c>[plugins.&lt;name&gt;]</c> is never silently ignored. A plugin without settings
+    /// passes an empty list.
+    /// </summary>
+    /// <param name="section">The plugin's table, or <see langword="null"/> when the file has none.</param>
+    /// <param name="pluginName">The plugin's name (the table is <c>[plugins.&lt;pluginName&gt;]</c>).</param>
+    /// <param name="knownKeys">The keys the plugin reads.</param>
+    /// <param name="diagnostics">Where the errors go.</param>
+    public static void RejectUnknownKeys(ConfigTable? section, string pluginName, IReadOnlyCollection<string> knownKeys, DiagnosticBag diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(pluginName);
+        ArgumentNullException.ThrowIfNull(knownKeys);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+        if (section is null)
+            return;
+
+        foreach (var entry in section.Entries)
+        {
+            if (knownKeys.Contains(entry.Key))
+                continue;
+            var allowed = knownKeys.Count == 0
+                ? $"plugin '{pluginName}' has no settings; remove the key"
+                : $"plugin '{pluginName}' reads {string.Join(", ", knownKeys.Order(StringComparer.Ordinal))}";
+            diagnostics.Error(UnknownKeyCode, entry.KeyLocation, $"plugins.{pluginName}.{entry.Key}", $"Unknown key '{entry.Key}': {allowed}.");
+        }
+    }
+}
