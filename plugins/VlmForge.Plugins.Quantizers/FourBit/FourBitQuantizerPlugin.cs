@@ -47,7 +47,7 @@ public abstract class FourBitQuantizerPlugin : IQuantizerPlugin
             throw new ArgumentException($"A linear weight has shape [out, in]; got [{string.Join(", ", weight.shape)}].", nameof(weight));
         if (bias is not null && (bias.dim() != 1 || bias.shape[0] != weight.shape[0]))
             throw new ArgumentException($"The bias must have shape [{weight.shape[0]}]; got [{string.Join(", ", bias.shape)}].", nameof(bias));
-        if (!torch.is_floating_point(empty(0, computeDtype)))
+        if (computeDtype is not (ScalarType.Float32 or ScalarType.BFloat16 or ScalarType.Float16 or ScalarType.Float64))
             throw new ArgumentOutOfRangeException(nameof(computeDtype), computeDtype, "The compute dtype must be a floating-point type.");
         return new FourBitLinear(FourBitWeight.Quantize(Format, weight, options.BlockSize, options.DoubleQuantization), bias, computeDtype);
     }
