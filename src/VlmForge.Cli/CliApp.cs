@@ -14,6 +14,7 @@ public static class CliApp
             "VlmForge fine-tunes vision-language models for phrase grounding, visual question answering and captioning.");
 
         root.Add(DoctorCommand.Create());
+        root.Add(PluginsCommand.Create());
 
         foreach (var option in root.Options)
         {

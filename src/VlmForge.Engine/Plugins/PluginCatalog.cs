@@ -39,6 +39,17 @@ public sealed class PluginCatalog : IDisposable
     /// <summary>Where the built-in plugins live: <c>&lt;host folder&gt;/plugins</c>, one folder per plugin assembly.</summary>
     public static string BuiltInFolder => Path.Combine(AppContext.BaseDirectory, "plugins");
 
+    /// <summary>
+    /// Environment variable with extra plugin folders, separated by <see cref="Path.PathSeparator"/>; hosts pass them to
+    /// <see cref="Load"/> after the folders given on their command line.
+    /// </summary>
+    public const string FoldersVariable = "VLMFORGE_PLUGINS";
+
+    /// <summary>The folders named by <see cref="FoldersVariable"/>, in order; empty when it is unset.</summary>
+    public static IReadOnlyList<string> FoldersFromEnvironment() =>
+        (Environment.GetEnvironmentVariable(FoldersVariable) ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary>The search roots in the order they were read (built-ins first).</summary>
     public IReadOnlyList<string> SearchedFolders { get; }
 
