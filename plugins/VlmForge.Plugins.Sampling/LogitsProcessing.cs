@@ -18,14 +18,14 @@ internal static class LogitsProcessing
     }
 
     /// <summary>
-    /// Nucleus filtering on candidates sorted by descending score: a candidate is kept while the probability of the
+    /// Nucleus filtering on probabilities sorted in descending order: a candidate is kept while the probability of the
     /// candidates before it is still below <paramref name="topP"/>, so the smallest set that reaches P survives
     /// (TopPLogitsWarper; the best candidate is always kept). Returns the mask of removed candidates.
     /// </summary>
-    public static Tensor TopPRemovedMask(Tensor sortedDescending, double topP)
+    public static Tensor TopPRemovedMask(Tensor sortedProbabilities, double topP)
     {
         using var scope = NewDisposeScope();
-        var probabilities = sortedDescending.softmax(-1);
+        var probabilities = sortedProbabilities;
         var before = probabilities.cumsum(-1) - probabilities;
         var removed = before.ge(topP);
         removed.select(1, 0).fill_(false);

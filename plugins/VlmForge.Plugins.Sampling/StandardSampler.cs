@@ -9,12 +9,21 @@ namespace VlmForge.Plugins.Sampling;
 /// the penalty still applies, then arg-max.
 /// </summary>
 /// <remarks>
-/// Top-k and top-p work on the k best (or all, sorted) candidates only, so the softmax, cumulative sum and draw touch
-/// k values instead of the whole vocabulary. That gives the same kept set and the same distribution over it as
-/// masking the full vocabulary, except that ties at the k-th score keep exactly k tokens.
+/// Kept cheap for large vocabularies (a decoding step should spend almost nothing here):
+/// <list type="bullet">
+/// <item>Top-k selects the k best first and the temperature divides only those k scores. Dividing by a positive
+/// temperature keeps the order, so the survivors and their tempered scores are the ones the page's order gives.</item>
+/// <item>Top-p without top-k looks for the nucleus among the 256 (then 4096) most probable tokens and sorts the whole
+/// vocabulary only when those do not reach P.</item>
+/// <item>Softmax, cumulative sum and the draw then touch the survivors only. Ties at the k-th score keep exactly k.</item>
+/// <item>Without top-k or top-p the token is drawn over the whole vocabulary with the Gumbel-max trick (one pass)
+/// rather than a multinomial draw over it.</item>
+/// </list>
 /// </remarks>
 internal sealed class StandardSampler : ISampler
 {
+    private static readonly long[] NucleusSearchSizes = [256, 4096];
+
     private readonly SamplingOptions _options;
     private Generator? _generator;
     private Device? _generatorDevice;
@@ -38,23 +47,21 @@ internal sealed class StandardSampler : ISampler
         if (!_options.DoSample)
             return scores.argmax(1).MoveToOuterDisposeScope();
 
-        if (_options.Temperature != 1)
-            scores = scores / _options.Temperature;
-
         var vocabulary = scores.shape[1];
-        Tensor candidates, ids;
         if (_options.TopK > 0 && _options.TopK < vocabulary)
-            (candidates, ids) = scores.topk(_options.TopK, dim: 1, largest: true, sorted: true);
-        else if (_options.TopP < 1)
-            (candidates, ids) = scores.sort(dim: 1, descending: true);
-        else
-            return Draw(scores.softmax(-1)).MoveToOuterDisposeScope();
+        {
+            var (best, ids) = scores.topk(_options.TopK, dim: 1, largest: true, sorted: true);
+            var tempered = Tempered(best);
+            var kept = _options.TopP < 1
+                ? tempered.masked_fill(LogitsProcessing.TopPRemovedMask(tempered.softmax(-1), _options.TopP), double.NegativeInfinity)
+                : tempered;
+            return Pick(ids, kept).MoveToOuterDisposeScope();
+        }
 
+        var all = Tempered(scores);
         if (_options.TopP < 1)
-            candidates = candidates.masked_fill(LogitsProcessing.TopPRemovedMask(candidates, _options.TopP), double.NegativeInfinity);
-
-        var choice = Draw(candidates.softmax(-1));
-        return ids.gather(1, choice.unsqueeze(1)).squeeze(1).MoveToOuterDisposeScope();
+            return Nucleus(all).MoveToOuterDisposeScope();
+        return GumbelMax(all).MoveToOuterDisposeScope();
     }
 
     public void Dispose()
@@ -63,8 +70,49 @@ internal sealed class StandardSampler : ISampler
         _generator = null;
     }
 
-    private Tensor Draw(Tensor probabilities) =>
-        probabilities.multinomial(1, replacement: false, generator: GeneratorFor(probabilities.device)).squeeze(1);
+    private Tensor Tempered(Tensor scores) => _options.Temperature == 1 ? scores : scores / _options.Temperature;
+
+    /// <summary>
+    /// Top-p over the whole vocabulary: the nucleus lies within the m most probable tokens as soon as those hold at
+    /// least P of the probability (every token after them has at least P before it), so only they are sorted.
+    /// </summary>
+    private Tensor Nucleus(Tensor scores)
+    {
+        var probabilities = scores.softmax(-1);
+        var vocabulary = scores.shape[1];
+        foreach (var size in NucleusSearchSizes)
+        {
+            if (size >= vocabulary)
+                break;
+            var (top, ids) = probabilities.topk((int)size, dim: 1, largest: true, sorted: true);
+            if (top.sum(1).min().item<float>() >= _options.TopP)
+                return PickFromProbabilities(ids, top);
+        }
+        var (sorted, order) = probabilities.sort(dim: 1, descending: true);
+        return PickFromProbabilities(order, sorted);
+    }
+
+    private Tensor PickFromProbabilities(Tensor ids, Tensor sortedProbabilities)
+    {
+        var kept = sortedProbabilities.masked_fill(LogitsProcessing.TopPRemovedMask(sortedProbabilities, _options.TopP), 0);
+        var choice = kept.multinomial(1, replacement: false, generator: GeneratorFor(kept.device));
+        return ids.gather(1, choice).squeeze(1);
+    }
+
+    /// <summary>Draws among candidate scores (−inf for removed ones) and maps the choice back to token ids.</summary>
+    private Tensor Pick(Tensor ids, Tensor candidateScores)
+    {
+        var probabilities = candidateScores.softmax(-1);
+        var choice = probabilities.multinomial(1, replacement: false, generator: GeneratorFor(probabilities.device));
+        return ids.gather(1, choice).squeeze(1);
+    }
+
+    /// <summary>argmax(score − log(−log u)) with u uniform is a draw from softmax(score).</summary>
+    private Tensor GumbelMax(Tensor scores)
+    {
+        var uniform = rand(scores.shape, ScalarType.Float32, scores.device, generator: GeneratorFor(scores.device));
+        return scores.sub(uniform.log_().neg_().log_()).argmax(1);
+    }
 
     /// <summary>The sampler's own generator, seeded once per device, so runs with the same seed draw the same tokens.</summary>
     private Generator GeneratorFor(Device device)

@@ -14,7 +14,7 @@ internal abstract class FourBitFormat
     /// <summary><c>get_4bit_type(name)</c>: the value of each code, float32.</summary>
     public abstract float[] CodeBook { get; }
 
-    /// <summary>Codes (int64, 0..15) for <paramref name="scaled"/> (float32, any shape).</summary>
+    /// <summary>Codes (int32, 0..15) for <paramref name="scaled"/> (float32, any shape).</summary>
     public abstract Tensor Encode(Tensor scaled);
 }
 
@@ -52,7 +52,7 @@ internal sealed class Nf4Format : FourBitFormat
     public override Tensor Encode(Tensor scaled)
     {
         using var thresholds = tensor(Thresholds, device: scaled.device);
-        return bucketize(scaled, thresholds);
+        return bucketize(scaled, thresholds, outInt32: true);
     }
 }
 
@@ -74,7 +74,7 @@ internal sealed class Fp4Format : FourBitFormat
     // dQuantizeFP4's thresholds on |x|, ascending; bucket i (values above i thresholds) has the magnitude code below.
     private static readonly float[] MagnitudeThresholds = [0.00260417f, 0.0859375f, 0.20833333f, 0.29166667f, 0.4166667f, 0.583333f, 0.8333333f];
 
-    private static readonly long[] MagnitudeCodes = [0b000, 0b001, 0b110, 0b111, 0b100, 0b101, 0b010, 0b011];
+    private static readonly int[] MagnitudeCodes = [0b000, 0b001, 0b110, 0b111, 0b100, 0b101, 0b010, 0b011];
 
     public override string Name => "fp4";
 
@@ -85,8 +85,8 @@ internal sealed class Fp4Format : FourBitFormat
         using var scope = NewDisposeScope();
         var thresholds = tensor(MagnitudeThresholds, device: scaled.device);
         var magnitudeCodes = tensor(MagnitudeCodes, device: scaled.device);
-        var magnitude = magnitudeCodes.take(bucketize(scaled.abs(), thresholds));
-        var sign = scaled.lt(0).to(ScalarType.Int64).mul(0b1000);
-        return magnitude.add(sign).MoveToOuterDisposeScope();
+        var magnitude = magnitudeCodes.index_select(0, bucketize(scaled.abs(), thresholds, outInt32: true).flatten()).view(scaled.shape);
+        var sign = scaled.lt(0).to(ScalarType.Int32).mul(0b1000);
+        return magnitude.add_(sign).MoveToOuterDisposeScope();
     }
 }

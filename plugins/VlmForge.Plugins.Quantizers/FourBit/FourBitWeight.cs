@@ -78,8 +78,8 @@ internal sealed class FourBitWeight : IDisposable
             var offset = absmax.mean();
             nestedQuantMap = tensor(DynamicMap.Values, device: weight.device);
             var midpoints = tensor(DynamicMap.Midpoints, device: weight.device);
-            var (secondAbsmax, scaleCodes) = Blockwise.Quantize(absmax - offset, NestedBlockSize, scaled => bucketize(scaled, midpoints));
-            storedAbsmax = scaleCodes.narrow(0, 0, absmax.numel()).to(ScalarType.Byte);
+            var (secondAbsmax, scaleCodes) = Blockwise.Quantize(absmax - offset, NestedBlockSize, scaled => bucketize(scaled, midpoints, outInt32: true));
+            storedAbsmax = scaleCodes.narrow(0, 0, absmax.numel());
             nestedAbsmax = secondAbsmax;
             nested = new NestedState(NestedBlockSize, offset.item<float>());
         }
@@ -99,8 +99,7 @@ internal sealed class FourBitWeight : IDisposable
         if (Nested is not { } nested)
             return Absmax.to(ScalarType.Float32);
         using var scope = NewDisposeScope();
-        var codes = Absmax.to(ScalarType.Int64);
-        var scales = Blockwise.Dequantize(codes, NestedAbsmax!, NestedQuantMap!.to(ScalarType.Float32), nested.BlockSize, codes.numel()) + nested.Offset;
+        var scales = Blockwise.Dequantize(Absmax, NestedAbsmax!, NestedQuantMap!.to(ScalarType.Float32), nested.BlockSize, Absmax.numel()) + nested.Offset;
         return scales.MoveToOuterDisposeScope();
     }
 
@@ -108,8 +107,7 @@ internal sealed class FourBitWeight : IDisposable
     public Tensor Dequantize(ScalarType dtype)
     {
         using var scope = NewDisposeScope();
-        var codes = Blockwise.Unpack(Weight);
-        var values = Blockwise.Dequantize(codes, BlockScales(), QuantMap.to(ScalarType.Float32), BlockSize, Count);
+        var values = Blockwise.DequantizePacked(Weight, BlockScales(), QuantMap.to(ScalarType.Float32), BlockSize, Count);
         return values.view(Shape).to(dtype).MoveToOuterDisposeScope();
     }
 

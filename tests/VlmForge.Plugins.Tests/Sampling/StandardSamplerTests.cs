@@ -68,6 +68,39 @@ public class StandardSamplerTests(BuiltInPlugins builtIns)
     }
 
     [Fact]
+    public void Top_p_over_a_large_vocabulary_keeps_A_to_D_when_the_rest_is_a_long_tail()
+    {
+        // The page's example with the 5 % spread over 4996 tokens: the nucleus is found among the 256 most probable.
+        var probabilities = new double[5000];
+        double[] head = [0.40, 0.30, 0.15, 0.10];
+        for (var i = 0; i < probabilities.Length; i++)
+            probabilities[i] = i < 4 ? head[i] : 0.05 / 4996;
+
+        var frequencies = Draw(Sampling with { TopP = 0.9 }, probabilities, rows: 4000);
+
+        Assert.Equal([0, 1, 2, 3], frequencies.Keys.Order());
+        AssertNear(0.40 / 0.95, frequencies[0]);
+    }
+
+    [Fact]
+    public void Top_p_over_a_flat_distribution_cuts_where_the_cumulative_probability_reaches_P()
+    {
+        // 10000 tokens with slowly falling scores: the nucleus of P = 0.5 holds thousands of tokens, more than the
+        // 4096 searched first, so the whole vocabulary is sorted.
+        var scores = Enumerable.Range(0, 10000).Select(i => -i * 2e-5).ToArray();
+        var probabilities = scores.Select(Math.Exp).ToArray();
+        var total = probabilities.Sum();
+        var (before, cut) = (0.0, 0);
+        while (before / total < 0.5)
+            before += probabilities[cut++];
+
+        var frequencies = Draw(Sampling with { TopP = 0.5 }, [.. probabilities.Select(p => p / total)], rows: 500);
+
+        Assert.InRange(frequencies.Keys.Max(), cut - 100, cut + 1);
+        Assert.True(cut > 4096, $"the nucleus should be larger than the searched prefix, was {cut}");
+    }
+
+    [Fact]
     public void Top_k_5_keeps_the_five_most_probable_tokens()
     {
         var frequencies = Draw(Sampling with { TopK = 5 }, [0.05, 0.20, 0.02, 0.15, 0.12, 0.03, 0.18, 0.10, 0.09, 0.06]);
@@ -130,14 +163,14 @@ public class StandardSamplerTests(BuiltInPlugins builtIns)
         Assert.Contains("The temperature must be positive when sampling", error.Message, StringComparison.Ordinal);
     }
 
-    /// <summary>Draws one token for each of <see cref="Rows"/> identical rows; the frequency of each token drawn.</summary>
-    private Dictionary<int, double> Draw(SamplingOptions options, double[] probabilities)
+    /// <summary>Draws one token for each of <paramref name="rows"/> identical rows; the frequency of each token drawn.</summary>
+    private Dictionary<int, double> Draw(SamplingOptions options, double[] probabilities, int rows = Rows)
     {
         using var sampler = Create(options);
         using var row = tensor(probabilities.Select(p => (float)Math.Log(p)).ToArray());
-        using var logits = row.unsqueeze(0).expand(Rows, probabilities.Length).contiguous();
-        using var next = sampler.Next(logits, empty(Rows, 0, ScalarType.Int64));
-        return next.data<long>().ToArray().GroupBy(t => (int)t).ToDictionary(g => g.Key, g => g.Count() / (double)Rows);
+        using var logits = row.unsqueeze(0).expand(rows, probabilities.Length).contiguous();
+        using var next = sampler.Next(logits, empty(rows, 0, ScalarType.Int64));
+        return next.data<long>().ToArray().GroupBy(t => (int)t).ToDictionary(g => g.Key, g => g.Count() / (double)rows);
     }
 
     private static void AssertNear(double expected, double actual) =>
