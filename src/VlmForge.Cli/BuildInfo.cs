@@ -12,12 +12,17 @@ public static class BuildInfo
         ?? typeof(BuildInfo).Assembly.GetName().Version?.ToString()
         ?? "unknown";
 
+    /// <summary>The workflow config baked in at build time (<c>vlmforge train</c> uses it when no --config is given).</summary>
+    public static VlmForge.Settings.Embedding.EmbeddedConfig? EmbeddedConfig { get; } =
+        VlmForge.Settings.Embedding.EmbeddedConfig.Find(typeof(BuildInfo).Assembly);
+
     /// <summary>Lines printed by <c>vlmforge --version</c>.</summary>
     public static string Describe()
     {
         var torchSharp = typeof(TorchSharp.torch).Assembly.GetName().Version;
         return string.Join(Environment.NewLine,
             $"vlmforge {Version}",
-            $"TorchSharp {torchSharp} on {RuntimeInformation.RuntimeIdentifier}, .NET {Environment.Version}");
+            $"TorchSharp {torchSharp} on {RuntimeInformation.RuntimeIdentifier}, .NET {Environment.Version}",
+            EmbeddedConfig is { } config ? $"config {config.FileName} sha256 {config.Sha256}" : "config: none embedded");
     }
 }

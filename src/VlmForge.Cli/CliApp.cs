@@ -14,6 +14,9 @@ public static class CliApp
             "VlmForge fine-tunes vision-language models for phrase grounding, visual question answering and captioning.");
 
         root.Add(DoctorCommand.Create());
+        root.Add(InitCommand.Create());
+        root.Add(CheckCommand.Create());
+        root.Add(SettingsCommand.Create());
         root.Add(PluginsCommand.Create());
 
         foreach (var option in root.Options)

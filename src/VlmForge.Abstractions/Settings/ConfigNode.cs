@@ -43,14 +43,7 @@ public sealed class ConfigValue : ConfigNode
     };
 
     /// <summary>The value as TOML would write it (strings quoted), for messages.</summary>
-    public override string ToString() => Value switch
-    {
-        string s => $"\"{s}\"",
-        bool b => b ? "true" : "false",
-        double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
-        _ => Value.ToString() ?? "",
-    };
+    public override string ToString() => TomlFormat.Node(this);
 }
 
 /// <summary>A TOML array.</summary>
@@ -108,4 +101,41 @@ public sealed class ConfigTable : ConfigNode
 
     /// <summary>The sub-table under <paramref name="key"/>, or <see langword="null"/> when absent or not a table.</summary>
     public ConfigTable? Table(string key) => _byKey.TryGetValue(key, out var e) ? e.Value as ConfigTable : null;
+
+    /// <summary>
+    /// Follows a dotted path (<c>training.learning_rate</c>) through nested tables to an entry.
+    /// Segments are split at dots, so keys that contain a dot cannot be reached this way.
+    /// </summary>
+    public bool TryGetPath(string dottedPath, [NotNullWhen(true)] out ConfigEntry? entry)
+    {
+        ArgumentNullException.ThrowIfNull(dottedPath);
+        entry = null;
+        ConfigTable? table = this;
+        var segments = dottedPath.Split('.');
+        for (int i = 0; i < segments.Length; i++)
+        {
+            if (table is null || !table.TryGet(segments[i], out entry)) return false;
+            table = entry.Value as ConfigTable;
+        }
+        return entry is not null;
+    }
+
+    /// <summary>
+    /// Where the text for <paramref name="dottedPath"/> is: the value when the file sets it, otherwise the nearest
+    /// table on the path that the file writes, otherwise this table.
+    /// </summary>
+    public SourceLocation LocationOf(string dottedPath)
+    {
+        ArgumentNullException.ThrowIfNull(dottedPath);
+        ConfigTable table = this;
+        var location = Location;
+        foreach (var segment in dottedPath.Split('.'))
+        {
+            if (!table.TryGet(segment, out var entry)) break;
+            location = entry.Value.Location;
+            if (entry.Value is not ConfigTable next) break;
+            table = next;
+        }
+        return location;
+    }
 }

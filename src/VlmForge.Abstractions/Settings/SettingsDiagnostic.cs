@@ -12,7 +12,7 @@ public enum DiagnosticSeverity
 
 /// <summary>One problem or piece of advice about a config, located in the file.</summary>
 /// <param name="Severity">Error or warning.</param>
-/// <param name="Code">Stable id, <c>VLMF####</c> for errors and <c>VLMA####</c> for advice.</param>
+/// <param name="Code">Stable id: <c>VLMF####</c> for problems (see <see cref="ConfigErrorCodes"/>), <c>VLMA####</c> for advice.</param>
 /// <param name="Location">Where the offending text is.</param>
 /// <param name="KeyPath">Dotted key path, for example <c>training.learning_rate</c>.</param>
 /// <param name="Message">What was found, what is allowed and what to do.</param>
@@ -32,6 +32,18 @@ public sealed record SettingsDiagnostic(
         var rule = Rule is null ? "" : $" [{Rule}]";
         return $"{Location}: {severity} {Code}: {KeyPath}: {Message}{rule}";
     }
+
+    /// <summary>
+    /// <c>file(line,col): error VLMF0105: training.epochs: message</c>, the canonical form MSBuild turns into a
+    /// build error or warning located in the file.
+    /// </summary>
+    public string ToMSBuildString()
+    {
+        var severity = Severity == DiagnosticSeverity.Error ? "error" : "warning";
+        var rule = Rule is null ? "" : $" [{Rule}]";
+        var where = Location.Line == 0 ? Location.File : $"{Location.File}({Location.Line},{Location.Column})";
+        return $"{where}: {severity} {Code}: {KeyPath}: {Message}{rule}";
+    }
 }
 
 /// <summary>Collects diagnostics so a loader can report every problem at once.</summary>
@@ -40,6 +52,7 @@ public sealed class DiagnosticBag : IReadOnlyList<SettingsDiagnostic>
     private readonly List<SettingsDiagnostic> _items = [];
 
     /// <summary>True once any error has been added.</summary>
+    /// <remarks>Counts errors only: advice and other warnings never make a config unusable.</remarks>
     public bool HasErrors => _items.Exists(d => d.Severity == DiagnosticSeverity.Error);
 
     /// <inheritdoc />
@@ -47,6 +60,13 @@ public sealed class DiagnosticBag : IReadOnlyList<SettingsDiagnostic>
 
     /// <inheritdoc />
     public SettingsDiagnostic this[int index] => _items[index];
+
+    /// <summary>The number of errors.</summary>
+    public int ErrorCount => _items.Count(d => d.Severity == DiagnosticSeverity.Error);
+
+    /// <summary>Adds a warning that is not advice (for example a plugin that may not be installed).</summary>
+    public void Warning(string code, SourceLocation location, string keyPath, string message) =>
+        Add(new SettingsDiagnostic(DiagnosticSeverity.Warning, code, location, keyPath, message));
 
     /// <summary>Adds one diagnostic.</summary>
     public void Add(SettingsDiagnostic diagnostic)

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using VlmForge.Abstractions.Settings;
+using VlmForge.Settings.Loading;
+
+namespace VlmForge.Cli.Commands;
+
+/// <summary>
+/// <c>vlmforge check</c>: validates a workflow config and prints its errors and advice as file:line:col. Exits 1
+/// when there are errors. The build runs it with <c>--format msbuild</c> to validate the config it embeds.
+/// </summary>
+public static class CheckCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<string>("--config") { Description = "The config to check.", DefaultValueFactory = _ => "vlmforge.toml" };
+        var format = new Option<string>("--format") { Description = "text (file:line:col) or msbuild (file(line,col), for build logs).", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "msbuild");
+
+        var command = new Command("check", "Validate a vlmforge.toml: errors and advice with file:line:col; exit code 1 on errors.") { config, format };
+        command.SetAction(parse => Run(parse.GetValue(config)!, parse.GetValue(format) == "msbuild",
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        return command;
+    }
+
+    public static int Run(string path, bool msbuild, TextWriter output, TextWriter error)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(error);
+        var result = WorkflowLoader.LoadFile(path);
+        foreach (var diagnostic in result.Diagnostics)
+        {
+            var line = msbuild ? diagnostic.ToMSBuildString() : diagnostic.ToString();
+            (diagnostic.Severity == DiagnosticSeverity.Error && !msbuild ? error : output).WriteLine(line);
+        }
+
+        int errors = result.Errors.Count(), warnings = result.Warnings.Count();
+        if (!msbuild)
+        {
+            output.WriteLine(errors == 0
+                ? $"{path}: ok ({warnings} warning(s)), sha256 {result.Sha256}"
+                : $"{path}: {errors} error(s), {warnings} warning(s)");
+        }
+        return errors == 0 ? 0 : 1;
+    }
+}

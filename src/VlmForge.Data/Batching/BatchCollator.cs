@@ -1,0 +1,70 @@
+using VlmForge.Data.Images;
+using static TorchSharp.torch;
+
+namespace VlmForge.Data.Batching;
+
+/// <summary>One example ready to be batched: its prepared image and its tokens.</summary>
+public sealed record CollateItem(PreparedImage Image, EncodedExample Tokens);
+
+/// <summary>
+/// Stacks examples into a <see cref="VlmBatch"/>: right padding for training, left padding for generation
+/// prompts. Padding positions hold the pad id, attention 0 and label -100. Images of one batch must have
+/// the same size (the square families; variable-size families batch their own patches).
+/// </summary>
+public sealed class BatchCollator(int padTokenId)
+{
+    public int PadTokenId { get; } = padTokenId >= 0 ? padTokenId : throw new ArgumentOutOfRangeException(nameof(padTokenId), "The pad id must be a token id (>= 0).");
+
+    public VlmBatch CollateForTraining(IReadOnlyList<CollateItem> items) => Collate(items, PaddingSide.Right);
+
+    public VlmBatch CollateForGeneration(IReadOnlyList<CollateItem> items) => Collate(items, PaddingSide.Left);
+
+    public VlmBatch Collate(IReadOnlyList<CollateItem> items, PaddingSide padding)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        if (items.Count == 0)
+        {
+            throw new ArgumentException("A batch needs at least one example.", nameof(items));
+        }
+
+        var size = items[0].Image.Size;
+        int batch = items.Count;
+        int length = items.Max(i => i.Tokens.Length);
+        int imageValues = 3 * size.Width * size.Height;
+        var pixels = new float[batch * imageValues];
+        var ids = new long[batch * length];
+        var mask = new long[batch * length];
+        var labels = new long[batch * length];
+        var lengths = new int[batch];
+        for (int b = 0; b < batch; b++)
+        {
+            CollateItem item = items[b];
+            if (item.Image.Size != size)
+            {
+                throw new ArgumentException($"Example {b} has a {item.Image.Size} image but example 0 has {size}; a batch needs one image size.", nameof(items));
+            }
+
+            item.Image.Pixels.CopyTo(pixels, b * imageValues);
+            int n = item.Tokens.Length;
+            lengths[b] = n;
+            int offset = padding == PaddingSide.Right ? 0 : length - n;
+            int row = b * length;
+            for (int t = 0; t < length; t++)
+            {
+                int source = t - offset;
+                bool real = source >= 0 && source < n;
+                ids[row + t] = real ? item.Tokens.InputIds[source] : PadTokenId;
+                mask[row + t] = real ? 1 : 0;
+                labels[row + t] = real ? item.Tokens.Labels[source] : ConversationEncoder.IgnoreIndex;
+            }
+        }
+
+        return new VlmBatch(
+            tensor(pixels, [batch, 3L, size.Height, size.Width], ScalarType.Float32),
+            tensor(ids, [batch, (long)length], ScalarType.Int64),
+            tensor(mask, [batch, (long)length], ScalarType.Int64),
+            tensor(labels, [batch, (long)length], ScalarType.Int64),
+            padding,
+            lengths);
+    }
+}

@@ -1,0 +1,89 @@
+namespace VlmForge.Data.Prompts;
+
+/// <summary>
+/// How one model family lays out a single-image, single-turn conversation as text. The image appears as
+/// <c>imageTokenCount</c> copies of <see cref="ImageToken"/>; the answer ends with <see cref="EndOfAnswerToken"/>,
+/// which is also where generation stops.
+/// </summary>
+public abstract class ChatTemplate
+{
+    /// <summary>The model family this template belongs to ("tiny", "qwen2.5-vl", "smolvlm").</summary>
+    public abstract string Family { get; }
+
+    /// <summary>The placeholder token the model replaces with image features.</summary>
+    public abstract string ImageToken { get; }
+
+    /// <summary>The token that closes the assistant's turn.</summary>
+    public abstract string EndOfAnswerToken { get; }
+
+    /// <summary>Prompt and answer, for training: the loss is taken on the <see cref="SegmentKind.Answer"/> segment only.</summary>
+    public IReadOnlyList<ChatSegment> BuildTraining(string? systemPrompt, string userText, string answer, int imageTokenCount)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        var segments = new List<ChatSegment>();
+        AppendPrompt(segments, systemPrompt, Check(userText), CheckCount(imageTokenCount));
+        AppendAnswer(segments, answer);
+        return Merge(segments);
+    }
+
+    /// <summary>The prompt up to where the model starts writing its answer.</summary>
+    public IReadOnlyList<ChatSegment> BuildGenerationPrompt(string? systemPrompt, string userText, int imageTokenCount)
+    {
+        var segments = new List<ChatSegment>();
+        AppendPrompt(segments, systemPrompt, Check(userText), CheckCount(imageTokenCount));
+        return Merge(segments);
+    }
+
+    /// <summary>The segments as one string, as the reference chat template would print it.</summary>
+    public static string Render(IEnumerable<ChatSegment> segments)
+    {
+        ArgumentNullException.ThrowIfNull(segments);
+        return string.Concat(segments.Select(s => s.Rendered));
+    }
+
+    protected abstract void AppendPrompt(List<ChatSegment> segments, string? systemPrompt, string userText, int imageTokenCount);
+
+    protected abstract void AppendAnswer(List<ChatSegment> segments, string answer);
+
+    protected static ChatSegment Prompt(string text) => new(SegmentKind.Prompt, text);
+
+    protected static ChatSegment Answer(string text) => new(SegmentKind.Answer, text);
+
+    protected ChatSegment ImageRun(int count) => new(SegmentKind.Image, ImageToken, count);
+
+    private static string Check(string userText)
+    {
+        ArgumentNullException.ThrowIfNull(userText);
+        return userText;
+    }
+
+    private static int CheckCount(int imageTokenCount)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(imageTokenCount);
+        return imageTokenCount;
+    }
+
+    /// <summary>Neighbouring text segments of the same kind become one, so each is tokenized as a whole.</summary>
+    private static List<ChatSegment> Merge(List<ChatSegment> segments)
+    {
+        var merged = new List<ChatSegment>(segments.Count);
+        foreach (ChatSegment segment in segments)
+        {
+            if (segment.Kind != SegmentKind.Image && segment.Text.Length == 0)
+            {
+                continue;
+            }
+
+            if (merged.Count > 0 && merged[^1].Kind == segment.Kind && segment.Kind != SegmentKind.Image)
+            {
+                merged[^1] = merged[^1] with { Text = merged[^1].Text + segment.Text };
+            }
+            else
+            {
+                merged.Add(segment);
+            }
+        }
+
+        return merged;
+    }
+}

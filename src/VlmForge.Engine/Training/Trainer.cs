@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using TorchSharp;
+using VlmForge.Abstractions.Optimizers;
+using VlmForge.Abstractions.Precision;
+using VlmForge.Engine.Reporting;
+using VlmForge.Engine.Runs;
+using static System.FormattableString;
+using static TorchSharp.torch;
+
+namespace VlmForge.Engine.Training;
+
+/// <summary>
+/// The training loop: batches in a fixed order, loss scaled for accumulation and precision, an optimizer update
+/// every <c>gradient_accumulation</c> steps at the scheduled rate, non-finite steps caught, validation, early
+/// stopping and checkpoints at their intervals, one metrics line per step.
+/// </summary>
+public sealed class Trainer
+{
+    private readonly ITrainableModel _model;
+    private readonly ITrainingData _data;
+    private readonly IOptimizer _optimizer;
+    private readonly IPrecisionPolicy _precision;
+    private readonly TrainerOptions _options;
+    private readonly IValidator? _validator;
+    private readonly ICheckpointer? _checkpointer;
+
+    public Trainer(ITrainableModel model, ITrainingData data, IOptimizer optimizer, IPrecisionPolicy precision,
+        TrainerOptions options, IValidator? validator = null, ICheckpointer? checkpointer = null)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(precision);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.EarlyStopping is not null && validator is null)
+            throw new ArgumentException("Early stopping needs a validator.", nameof(validator));
+        _model = model;
+        _data = data;
+        _optimizer = optimizer;
+        _precision = precision;
+        _options = options;
+        _validator = validator;
+        _checkpointer = checkpointer;
+        Plan = new TrainingPlan(data.Count, options.BatchSize, options.GradientAccumulation, options.Epochs, options.MaxSteps);
+        Schedule = new LearningRateSchedule(options.Schedule, options.LearningRate, Plan.TotalUpdates, options.WarmupUpdates);
+    }
+
+    public TrainingPlan Plan { get; }
+    public LearningRateSchedule Schedule { get; }
+
+    /// <summary>Trains from <paramref name="resumeFrom"/> (or the start) to the end of the plan.</summary>
+    public TrainingSummary Run(JsonLinesLog<StepMetrics> metrics, JsonLinesLog<ValidationRecord> validations,
+        ITrainingProgress progress, TrainerState? resumeFrom = null)
+    {
+        ArgumentNullException.ThrowIfNull(metrics);
+        ArgumentNullException.ThrowIfNull(validations);
+        ArgumentNullException.ThrowIfNull(progress);
+
+        var state = resumeFrom ?? new TrainerState();
+        var parameters = _model.TrainableParameters.Select(p => p.Parameter).ToArray();
+        var stopping = _options.EarlyStopping is { } es ? new EarlyStopping(es.HigherIsBetter, es.Patience, es.MinDelta) : null;
+        stopping?.Restore(state.BestMetric, state.EvaluationsWithoutImprovement);
+        var clock = Stopwatch.StartNew();
+        var outcome = TrainingOutcome.Completed;
+        string? message = null;
+        ValidationResult? lastValidation = null;
+        bool groupPoisoned = false;
+
+        _model.SetTraining(true);
+        ZeroGradients(parameters);
+        progress.Run(Plan.TotalSteps, state.Step, sink =>
+        {
+            for (long step = state.Step; step < Plan.TotalSteps; step++)
+            {
+                var position = Plan.Locate(step);
+                var stepClock = Stopwatch.StartNew();
+                double lossValue;
+                int examples;
+                long inputTokens, lossTokens;
+                using (var scope = NewDisposeScope())
+                {
+                    using var batch = _data.Batch(position.Epoch, position.StepInEpoch, _options.BatchSize);
+                    examples = batch.Examples;
+                    inputTokens = batch.InputTokens;
+                    lossTokens = batch.LossTokens;
+                    var loss = _model.Loss(batch);
+                    lossValue = loss.item<float>();
+                    if (double.IsFinite(lossValue))
+                        _precision.ScaleLoss(loss / position.AccumulationGroupSize).backward();
+                    else
+                        groupPoisoned = true;
+                }
+
+                double learningRate = Schedule.At(position.Update);
+                double? gradNorm = null;
+                bool skipped = false;
+                if (position.UpdatesAfter)
+                {
+                    (gradNorm, skipped, state, message) = Update(parameters, learningRate, groupPoisoned, lossValue, state, sink);
+                    groupPoisoned = false;
+                    if (state.NonFiniteInARow >= _options.MaxNonFiniteSteps)
+                    {
+                        outcome = TrainingOutcome.AbortedNonFinite;
+                        message = NonFiniteAbortMessage(state);
+                    }
+                }
+
+                state = state with { Step = step + 1 };
+                double seconds = Math.Max(stepClock.Elapsed.TotalSeconds, 1e-9);
+                metrics.Append(new StepMetrics(step + 1, position.Epoch + 1, lossValue, learningRate, gradNorm,
+                    position.UpdatesAfter, skipped, lossTokens, examples / seconds, inputTokens / seconds,
+                    Environment.WorkingSet / (1024.0 * 1024.0)));
+                sink.Step(step + 1, position.Epoch + 1, Plan.Epochs, lossValue, learningRate);
+                if (outcome == TrainingOutcome.AbortedNonFinite) break;
+
+                bool endOfEpoch = position.StepInEpoch == Plan.StepsPerEpoch - 1;
+                bool lastStep = step + 1 == Plan.TotalSteps;
+                bool isBest = false;
+                if (position.UpdatesAfter && _validator is not null && IsDue(_options.EvalIntervalUpdates, state.Update, endOfEpoch, lastStep))
+                {
+                    lastValidation = Validate(state, position.Epoch + 1, validations, sink);
+                    if (stopping is not null)
+                    {
+                        isBest = stopping.Observe(lastValidation.Get(_options.EarlyStopping!.Metric));
+                        state = state with
+                        {
+                            BestMetric = stopping.Best,
+                            BestStep = isBest ? state.Step : state.BestStep,
+                            EvaluationsWithoutImprovement = stopping.EvaluationsWithoutImprovement,
+                        };
+                    }
+                }
+                bool stopNow = stopping?.ShouldStop == true;
+                if (_checkpointer is not null && position.UpdatesAfter
+                    && (isBest || stopNow || IsDue(_options.CheckpointIntervalUpdates, state.Update, endOfEpoch, lastStep)))
+                {
+                    _checkpointer.Save(state with { Precision = _precision.SaveState() }, isBest);
+                }
+                if (stopNow)
+                {
+                    outcome = TrainingOutcome.EarlyStopped;
+                    message = Invariant(
+                        $"Early stopping: {_options.EarlyStopping!.Metric} did not improve by more than {_options.EarlyStopping.MinDelta} for {stopping!.Patience} evaluations (best {stopping.Best:G6} at step {state.BestStep}).");
+                    sink.Message(message);
+                    break;
+                }
+            }
+        });
+        _model.SetTraining(false);
+        return new TrainingSummary(outcome, state with { Precision = _precision.SaveState() }, Plan, lastValidation, clock.Elapsed, message);
+    }
+
+    private (double? GradNorm, bool Skipped, TrainerState State, string? Message) Update(
+        TorchSharp.Modules.Parameter[] parameters, double learningRate, bool lossWasNonFinite, double lossValue,
+        TrainerState state, IProgressSink sink)
+    {
+        string? message = null;
+        double? gradNorm = null;
+        bool skipped;
+        if (lossWasNonFinite)
+        {
+            skipped = true;
+            state = state with { NonFiniteInARow = state.NonFiniteInARow + 1, NonFiniteSteps = state.NonFiniteSteps + 1 };
+            message = NonFiniteMessage("loss", lossValue, state);
+            sink.Message(message);
+        }
+        else
+        {
+            bool scaled = _precision.LossScale != 1.0;
+            bool finite = _precision.UnscaleGradients(parameters);
+            if (finite)
+            {
+                gradNorm = GlobalNorm(parameters);
+                finite = double.IsFinite(gradNorm.Value);
+            }
+            if (finite)
+            {
+                _optimizer.Step(learningRate);
+                skipped = false;
+                state = state with { NonFiniteInARow = 0 };
+            }
+            else if (scaled)
+            {
+                // fp16 overflow: the loss scaler has halved its scale; skipping is its normal way to find a safe one.
+                skipped = true;
+            }
+            else
+            {
+                skipped = true;
+                state = state with { NonFiniteInARow = state.NonFiniteInARow + 1, NonFiniteSteps = state.NonFiniteSteps + 1 };
+                message = NonFiniteMessage("gradients", double.NaN, state);
+                sink.Message(message);
+            }
+        }
+        if (skipped) state = state with { SkippedUpdates = state.SkippedUpdates + 1 };
+        ZeroGradients(parameters);
+        return (gradNorm, skipped, state with { Update = state.Update + 1 }, message);
+    }
+
+    private ValidationResult Validate(TrainerState state, int epoch, JsonLinesLog<ValidationRecord> validations, IProgressSink sink)
+    {
+        _model.SetTraining(false);
+        ValidationResult result;
+        using (torch.no_grad())
+            result = _validator!.Validate();
+        _model.SetTraining(true);
+        validations.Append(new ValidationRecord(state.Step, epoch, result.Loss, result.Metrics));
+        var metrics = string.Join(", ", result.Metrics.Select(m => Invariant($"{m.Key} {m.Value:F4}")));
+        sink.Message(Invariant(
+            $"validation at step {state.Step} (epoch {epoch}): val_loss {result.Loss:F4}{(metrics.Length > 0 ? ", " + metrics : "")}"));
+        return result;
+    }
+
+    private static bool IsDue(int intervalUpdates, long updatesDone, bool endOfEpoch, bool lastStep) =>
+        lastStep || (intervalUpdates > 0 ? updatesDone % intervalUpdates == 0 : endOfEpoch);
+
+    private static double GlobalNorm(TorchSharp.Modules.Parameter[] parameters)
+    {
+        using var scope = NewDisposeScope();
+        double sumOfSquares = 0;
+        foreach (var p in parameters)
+        {
+            if (p.grad is { } g)
+                sumOfSquares += g.to_type(ScalarType.Float64).pow(2).sum().item<double>();
+        }
+        return Math.Sqrt(sumOfSquares);
+    }
+
+    private static void ZeroGradients(TorchSharp.Modules.Parameter[] parameters)
+    {
+        foreach (var p in parameters)
+            p.grad?.zero_();
+    }
+
+    private string NonFiniteMessage(string what, double value, TrainerState state) =>
+        Invariant($"step {state.Step + 1}: non-finite {what}{(double.IsNaN(value) ? "" : Invariant($" ({value})"))}; update skipped ") +
+        Invariant($"({state.NonFiniteInARow} in a row, abort at {_options.MaxNonFiniteSteps}). If this repeats, the learning rate ") +
+        Invariant($"is probably too high: reduce it 2-5x (e.g. {_options.LearningRate:G3} -> {_options.LearningRate / 5:G3}).");
+
+    private string NonFiniteAbortMessage(TrainerState state) =>
+        Invariant($"Training stopped at step {state.Step}: {state.NonFiniteInARow} non-finite steps in a row (loss or gradients ") +
+        Invariant($"became NaN/inf): the run diverged. Reduce training.learning_rate 2-5x (e.g. {_options.LearningRate:G3} -> ") +
+        Invariant($"{_options.LearningRate / 5:G3}), add warmup_steps, or use precision \"bf16\"/\"fp32\" instead of \"fp16\". ") +
+        "Resume from the last good checkpoint with a lower rate.";
+}

@@ -1,0 +1,144 @@
+using System.Security.Cryptography;
+using System.Text;
+using VlmForge.Abstractions.Plugins;
+using VlmForge.Abstractions.Settings;
+using VlmForge.Settings.Advice;
+using VlmForge.Settings.Toml;
+
+namespace VlmForge.Settings.Loading;
+
+/// <summary>
+/// Loads vlmforge.toml: TOML text, then a <see cref="ConfigTable"/> that keeps every line and column, then the
+/// generated binders of each section, plugin-name checks and the page's advice. Every problem is reported at once,
+/// each located as file:line:col with the key path, what was found and what is allowed.
+/// </summary>
+public static class WorkflowLoader
+{
+    /// <summary>Loads and validates a config file. Relative paths in it are relative to its folder.</summary>
+    /// <param name="path">The file.</param>
+    /// <param name="plugins">Installed plugins; without it, unknown plugin names are warnings.</param>
+    public static WorkflowLoadResult LoadFile(string path, IPluginNames? plugins = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            var diagnostics = new DiagnosticBag();
+            diagnostics.Error(ConfigErrorCodes.FileNotFound, new SourceLocation(path, 0, 0), "(file)",
+                $"cannot read the config: {e.Message} Create one with `vlmforge init`, or name another with --config.");
+            return new WorkflowLoadResult(null, diagnostics.ToList(), path, "", "", null);
+        }
+        var baseDirectory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? Directory.GetCurrentDirectory();
+        return Load(bytes, path, plugins, baseDirectory);
+    }
+
+    /// <summary>Loads and validates config text.</summary>
+    /// <param name="text">The TOML text.</param>
+    /// <param name="fileName">The name used in locations.</param>
+    /// <param name="plugins">Installed plugins; without it, unknown plugin names are warnings.</param>
+    /// <param name="baseDirectory">Folder relative paths are relative to; the current directory when null.</param>
+    public static WorkflowLoadResult LoadText(string text, string fileName, IPluginNames? plugins = null, string? baseDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentException.ThrowIfNullOrEmpty(fileName);
+        return Load(Encoding.UTF8.GetBytes(text), fileName, plugins, baseDirectory ?? Directory.GetCurrentDirectory());
+    }
+
+    /// <summary>Loads and validates UTF-8 bytes (a file or an embedded resource); the hash is of these bytes.</summary>
+    public static WorkflowLoadResult LoadBytes(byte[] bytes, string fileName, IPluginNames? plugins = null, string? baseDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentException.ThrowIfNullOrEmpty(fileName);
+        return Load(bytes, fileName, plugins, baseDirectory ?? Directory.GetCurrentDirectory());
+    }
+
+    private static WorkflowLoadResult Load(byte[] bytes, string fileName, IPluginNames? plugins, string baseDirectory)
+    {
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        var text = new UTF8Encoding(false).GetString(bytes);
+        if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..];
+
+        var diagnostics = new DiagnosticBag();
+        var root = ConfigTreeBuilder.Parse(text, fileName, diagnostics);
+        CheckSections(root, diagnostics);
+
+        var settings = new WorkflowSettings(
+            ModelOptions.Bind(root.Table(ModelOptions.SectionPath), diagnostics),
+            TrainingOptions.Bind(root.Table(TrainingOptions.SectionPath), diagnostics),
+            EvaluationOptions.Bind(root.Table(EvaluationOptions.SectionPath), diagnostics),
+            DatasetOptions.Bind(root.Table(DatasetOptions.SectionPath), diagnostics),
+            PromptOptions.Bind(root.Table(PromptOptions.SectionPath), diagnostics),
+            RunOptions.Bind(root.Table(RunOptions.SectionPath), diagnostics))
+        {
+            Plugins = PluginTables(root),
+            BaseDirectory = baseDirectory,
+        };
+        PluginNameCheck.Check(settings, root, plugins, diagnostics);
+
+        if (!diagnostics.HasErrors)
+            AdviceRules.Run(new AdviceContext(settings, root), diagnostics);
+
+        var ordered = diagnostics
+            .Select((d, i) => (d, i))
+            .OrderBy(x => x.d.Location.Line == 0 ? int.MaxValue : x.d.Location.Line)
+            .ThenBy(x => x.d.Location.Column)
+            .ThenBy(x => x.i)
+            .Select(x => x.d)
+            .ToList();
+        return new WorkflowLoadResult(diagnostics.HasErrors ? null : settings, ordered, fileName, text, sha256, root);
+    }
+
+    /// <summary>Top-level keys must be known sections, written as tables; plugin tables must be tables.</summary>
+    private static void CheckSections(ConfigTable root, DiagnosticBag diagnostics)
+    {
+        foreach (var entry in root.Entries)
+        {
+            bool known = WorkflowSettings.SectionNames.Contains(entry.Key);
+            if (known && entry.Value is ConfigTable table)
+            {
+                if (entry.Key == WorkflowSettings.PluginsSection)
+                {
+                    foreach (var plugin in table.Entries.Where(p => p.Value is not ConfigTable))
+                        diagnostics.Error(ConfigErrorCodes.WrongType, plugin.KeyLocation, $"plugins.{plugin.Key}",
+                            $"expected a table [plugins.{plugin.Key}] holding that plugin's settings, found {plugin.Value.TypeName} {plugin.Value}.");
+                }
+                continue;
+            }
+            if (known)
+            {
+                diagnostics.Error(ConfigErrorCodes.WrongType, entry.KeyLocation, entry.Key,
+                    $"expected a table [{entry.Key}], found {entry.Value.TypeName} {entry.Value}.");
+                continue;
+            }
+
+            // A setting written above every section is a common slip: say where it belongs.
+            var owner = WorkflowSettings.Descriptors.FirstOrDefault(d => d.Key == entry.Key);
+            if (entry.Value is not ConfigTable && owner is not null)
+            {
+                diagnostics.Error(ConfigErrorCodes.UnknownKey, entry.KeyLocation, entry.Key,
+                    $"'{entry.Key}' is written outside every section; it is a setting of [{owner.Section}]: move it below the [{owner.Section}] header.");
+                continue;
+            }
+            var hint = DidYouMean.Suggest(entry.Key, WorkflowSettings.SectionNames);
+            diagnostics.Error(entry.Value is ConfigTable ? ConfigErrorCodes.UnknownSection : ConfigErrorCodes.UnknownKey, entry.KeyLocation, entry.Key,
+                $"there is no [{entry.Key}] section.{(hint is null ? "" : $" Did you mean [{hint}]?")} Sections: {string.Join(", ", WorkflowSettings.SectionNames.Select(s => $"[{s}]"))}.");
+        }
+    }
+
+    private static Dictionary<string, ConfigTable> PluginTables(ConfigTable root)
+    {
+        var tables = new Dictionary<string, ConfigTable>(StringComparer.Ordinal);
+        if (root.Table(WorkflowSettings.PluginsSection) is { } plugins)
+        {
+            foreach (var entry in plugins.Entries)
+            {
+                if (entry.Value is ConfigTable table) tables[entry.Key] = table;
+            }
+        }
+        return tables;
+    }
+}

@@ -1,0 +1,256 @@
+using Tomlyn.Parsing;
+using Tomlyn.Syntax;
+using VlmForge.Abstractions.Settings;
+
+namespace VlmForge.Settings.Toml;
+
+/// <summary>
+/// Parses TOML text into a <see cref="ConfigTable"/> tree that keeps the line and column of every key and value,
+/// reporting syntax errors and duplicate keys or tables (with where the first one is) instead of stopping at the
+/// first problem. Tomlyn gives the lossless syntax tree; the TOML table rules (headers, dotted keys, inline tables,
+/// arrays of tables) are applied here so the messages can name both places.
+/// </summary>
+internal static class ConfigTreeBuilder
+{
+    public static ConfigTable Parse(string text, string fileName, DiagnosticBag diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(fileName);
+        ArgumentNullException.ThrowIfNull(diagnostics);
+
+        // validate: false - the checks Tomlyn's validator makes (duplicates, redefinitions) are made below,
+        // with messages that point at both definitions.
+        var document = SyntaxParser.Parse(text, fileName, validate: false);
+        foreach (var message in document.Diagnostics)
+        {
+            if (message.Kind != DiagnosticMessageKind.Error) continue;
+            diagnostics.Error(ConfigErrorCodes.SyntaxError, At(fileName, message.Span.Start), "(syntax)",
+                $"{message.Message}. The file is not valid TOML here.");
+        }
+
+        var builder = new Builder(fileName, diagnostics);
+        var root = new MutableTable(new SourceLocation(fileName, 0, 0), TableOrigin.Header);
+        foreach (var keyValue in document.KeyValues)
+            builder.AddKeyValue(root, keyValue, "");
+        foreach (var table in document.Tables)
+            builder.AddTable(root, table);
+        return root.Freeze();
+    }
+
+    internal static SourceLocation At(string file, TextPosition position) => new(file, position.Line + 1, position.Column + 1);
+
+    private enum TableOrigin
+    {
+        Implicit,   // created as the parent of a [a.b] header or a dotted key; may still get its own header
+        Header,     // [table]
+        Dotted,     // a.b = 1 created it; cannot get a header later
+        Inline,     // { ... }; closed
+    }
+
+    private sealed class MutableTable
+    {
+        public MutableTable(SourceLocation location, TableOrigin origin)
+        {
+            Location = location;
+            Origin = origin;
+        }
+
+        public SourceLocation Location { get; set; }
+        public TableOrigin Origin { get; set; }
+        public List<(string Key, SourceLocation KeyLocation, object Value)> Entries { get; } = [];
+
+        public bool TryGet(string key, out (string Key, SourceLocation KeyLocation, object Value) entry)
+        {
+            foreach (var e in Entries)
+            {
+                if (e.Key == key)
+                {
+                    entry = e;
+                    return true;
+                }
+            }
+            entry = default;
+            return false;
+        }
+
+        public ConfigTable Freeze() => new(Entries.Select(e => new ConfigEntry(e.Key, e.KeyLocation, FreezeNode(e.Value))).ToList(), Location);
+
+        private static ConfigNode FreezeNode(object value) => value switch
+        {
+            MutableTable t => t.Freeze(),
+            TableArray a => new ConfigArray(a.Tables.Select(t => (ConfigNode)t.Freeze()).ToList(), a.Location),
+            ConfigNode n => n,
+            _ => throw new InvalidOperationException($"Unexpected node {value.GetType().Name}."),
+        };
+    }
+
+    private sealed class TableArray(SourceLocation location)
+    {
+        public SourceLocation Location { get; } = location;
+        public List<MutableTable> Tables { get; } = [];
+    }
+
+    private sealed class Builder(string file, DiagnosticBag diagnostics)
+    {
+        public void AddTable(MutableTable root, TableSyntaxBase table)
+        {
+            if (table.Name is null) return;
+            var segments = KeyPath(table.Name);
+            if (segments.Count == 0) return;
+            var location = At(file, table.Span.Start);
+            var path = string.Join('.', segments.Select(s => s.Name));
+
+            var parent = Descend(root, segments.Take(segments.Count - 1).ToList(), "", forDottedKey: false);
+            if (parent is null) return;
+            var (name, keyLocation) = segments[^1];
+
+            MutableTable target;
+            if (table is TableArraySyntax)
+            {
+                if (!parent.TryGet(name, out var existing))
+                {
+                    var array = new TableArray(location);
+                    parent.Entries.Add((name, keyLocation, array));
+                    existing = (name, keyLocation, array);
+                }
+                if (existing.Value is not TableArray tables)
+                {
+                    Duplicate(path, keyLocation, existing.KeyLocation, "an array of tables [[...]]");
+                    return;
+                }
+                target = new MutableTable(location, TableOrigin.Header);
+                tables.Tables.Add(target);
+            }
+            else if (parent.TryGet(name, out var existing))
+            {
+                if (existing.Value is MutableTable { Origin: TableOrigin.Implicit } implicitTable)
+                {
+                    implicitTable.Origin = TableOrigin.Header;
+                    implicitTable.Location = location;
+                    target = implicitTable;
+                }
+                else
+                {
+                    var what = existing.Value is MutableTable { Origin: TableOrigin.Header } ? "a second [" + path + "] table" : "a table";
+                    Duplicate(path, keyLocation, existing.KeyLocation, what);
+                    return;
+                }
+            }
+            else
+            {
+                target = new MutableTable(location, TableOrigin.Header);
+                parent.Entries.Add((name, keyLocation, target));
+            }
+
+            foreach (var keyValue in table.Items)
+                AddKeyValue(target, keyValue, path + ".");
+        }
+
+        public void AddKeyValue(MutableTable table, KeyValueSyntax keyValue, string prefix)
+        {
+            if (keyValue.Key is null || keyValue.Value is null) return;   // a syntax error, already reported
+            var segments = KeyPath(keyValue.Key);
+            if (segments.Count == 0) return;
+            var parent = Descend(table, segments.Take(segments.Count - 1).ToList(), prefix, forDottedKey: true);
+            if (parent is null) return;
+            var (name, keyLocation) = segments[^1];
+            var path = prefix + string.Join('.', segments.Select(s => s.Name));
+            if (parent.TryGet(name, out var existing))
+            {
+                Duplicate(path, keyLocation, existing.KeyLocation, "a second value");
+                return;
+            }
+            var value = Convert(keyValue.Value, path);
+            if (value is not null) parent.Entries.Add((name, keyLocation, value));
+        }
+
+        /// <summary>Walks to (creating) the table at <paramref name="segments"/>; null after reporting a conflict.</summary>
+        private MutableTable? Descend(MutableTable table, List<(string Name, SourceLocation Location)> segments, string prefix, bool forDottedKey)
+        {
+            var path = prefix.TrimEnd('.');
+            foreach (var (name, location) in segments)
+            {
+                path = path.Length == 0 ? name : path + "." + name;
+                if (!table.TryGet(name, out var existing))
+                {
+                    var created = new MutableTable(location, forDottedKey ? TableOrigin.Dotted : TableOrigin.Implicit);
+                    table.Entries.Add((name, location, created));
+                    table = created;
+                    continue;
+                }
+                switch (existing.Value)
+                {
+                    case MutableTable { Origin: TableOrigin.Inline }:
+                        Duplicate(path, location, existing.KeyLocation, "a key inside an inline table, which is closed once written");
+                        return null;
+                    case MutableTable next:
+                        table = next;
+                        break;
+                    case TableArray { Tables.Count: > 0 } array when !forDottedKey:
+                        table = array.Tables[^1];
+                        break;
+                    default:
+                        Duplicate(path, location, existing.KeyLocation, "a table");
+                        return null;
+                }
+            }
+            return table;
+        }
+
+        private object? Convert(ValueSyntax value, string path)
+        {
+            var location = At(file, value.Span.Start);
+            switch (value)
+            {
+                case StringValueSyntax s: return new ConfigValue(s.Value ?? "", location);
+                case IntegerValueSyntax i: return new ConfigValue(i.Value, location);
+                case FloatValueSyntax f: return new ConfigValue(f.Value, location);
+                case BooleanValueSyntax b: return new ConfigValue(b.Value, location);
+                case DateTimeValueSyntax d: return new ConfigValue(d.Value.DateTime, location);
+                case ArraySyntax a:
+                    var items = new List<ConfigNode>();
+                    int index = 0;
+                    foreach (var item in a.Items)
+                    {
+                        if (item.Value is null) continue;
+                        if (Convert(item.Value, $"{path}[{index}]") is { } node)
+                            items.Add(node is MutableTable t ? t.Freeze() : (ConfigNode)node);
+                        index++;
+                    }
+                    return new ConfigArray(items, location);
+                case InlineTableSyntax t:
+                    var inline = new MutableTable(location, TableOrigin.Header);
+                    foreach (var item in t.Items)
+                    {
+                        if (item.KeyValue is not null) AddKeyValue(inline, item.KeyValue, path + ".");
+                    }
+                    inline.Origin = TableOrigin.Inline;
+                    return inline;
+                default:
+                    return null;
+            }
+        }
+
+        private void Duplicate(string path, SourceLocation second, SourceLocation first, string what) =>
+            diagnostics.Error(ConfigErrorCodes.DuplicateKey, second, path,
+                $"'{path}' is already defined at {first}; TOML does not allow {what} here. Remove one of the two.");
+
+        private List<(string Name, SourceLocation Location)> KeyPath(KeySyntax key)
+        {
+            var segments = new List<(string, SourceLocation)>();
+            if (key.Key is { } first) segments.Add((KeyText(first), At(file, first.Span.Start)));
+            foreach (var dotted in key.DotKeys)
+            {
+                if (dotted.Key is { } part) segments.Add((KeyText(part), At(file, part.Span.Start)));
+            }
+            return segments;
+        }
+
+        private static string KeyText(BareKeyOrStringValueSyntax key) => key switch
+        {
+            BareKeySyntax bare => bare.Key?.Text ?? "",
+            StringValueSyntax quoted => quoted.Value ?? "",
+            _ => key.ToString().Trim(),
+        };
+    }
+}

@@ -1,0 +1,89 @@
+using VlmForge.Abstractions.Settings;
+
+namespace VlmForge.Settings.Tests;
+
+public class DefaultsTests
+{
+    [Fact]
+    public void An_empty_file_gives_the_pages_recommended_defaults()
+    {
+        var settings = TestConfig.Load("").Settings!;
+
+        // "Start with recommended defaults": medium, LoRA, NF4, BFloat16; epochs 100, lr 0.0001, batch 4,
+        // accumulation 1, AdamW; max new tokens 512, top-k 50, top-p 0.95, temperature 1.0, repetition penalty 1.05.
+        Assert.Equal(ModelSize.Medium, settings.Model.Size);
+        Assert.Equal(TrainingMode.Lora, settings.Model.TrainingMode);
+        Assert.Equal("nf4", settings.Model.Quantization);
+        Assert.Equal("bf16", settings.Model.Precision);
+        Assert.Equal(100, settings.Training.Epochs);
+        Assert.Equal(0.0001, settings.Training.LearningRate);
+        Assert.Equal(4, settings.Training.BatchSize);
+        Assert.Equal(1, settings.Training.GradientAccumulation);
+        Assert.Equal("adamw", settings.Training.Optimizer);
+        Assert.Equal(LrSchedule.Constant, settings.Training.LrSchedule);
+        Assert.Equal(512, settings.Evaluation.MaxNewTokens);
+        Assert.Equal(50, settings.Evaluation.TopK);
+        Assert.Equal(0.95, settings.Evaluation.TopP);
+        Assert.Equal(1.0, settings.Evaluation.Temperature);
+        Assert.Equal(1.05, settings.Evaluation.RepetitionPenalty);
+        Assert.Equal([0.9, 0.999], settings.Training.Betas);
+        Assert.Equal(1e-8, settings.Training.Eps);
+        Assert.Equal(["q_proj", "k_proj", "v_proj", "o_proj"], settings.Model.LoraTargetModules);
+        Assert.Null(settings.Model.Path);
+        Assert.Null(settings.Dataset.ValidationPath);
+    }
+
+    [Fact]
+    public void Binding_an_empty_file_equals_the_generated_defaults_section_by_section()
+    {
+        var settings = TestConfig.Load("").Settings!;
+
+        Assert.Equal(ModelOptions.Default, settings.Model);
+        Assert.Equal(TrainingOptions.Default, settings.Training);
+        Assert.Equal(EvaluationOptions.Default, settings.Evaluation);
+        Assert.Equal(DatasetOptions.Default, settings.Dataset);
+        Assert.Equal(PromptOptions.Default, settings.Prompt);
+        Assert.Equal(RunOptions.Default, settings.Run);
+    }
+
+    [Fact]
+    public void Every_setting_is_documented_and_its_default_fits_its_range()
+    {
+        // model 12 + training 19 + evaluation 10 + dataset 9 + prompt 3 + run 4
+        Assert.Equal(57, WorkflowSettings.Descriptors.Count);
+        foreach (var d in WorkflowSettings.Descriptors)
+        {
+            Assert.False(string.IsNullOrWhiteSpace(d.Documentation), d.Path);
+            if (d.Bounds is not null && d.Default is not null && d.Type is "int" or "float")
+                Assert.True(d.Bounds.Contains(double.Parse(d.Default, System.Globalization.CultureInfo.InvariantCulture)), d.Path);
+        }
+    }
+
+    [Fact]
+    public void Descriptors_carry_the_schema_contract()
+    {
+        var byPath = WorkflowSettings.Descriptors.ToDictionary(d => d.Path);
+
+        Assert.Equal(("float", "1e-4", "(0, 1]"), (byPath["training.learning_rate"].Type, byPath["training.learning_rate"].Default, byPath["training.learning_rate"].Range));
+        Assert.Equal("1e-8", byPath["training.eps"].Default);
+        Assert.Equal(["tiny", "qwen2_5_vl", "smolvlm"], byPath["model.family"].AllowedValues);
+        Assert.Equal(Abstractions.Plugins.PluginKind.Quantizer, byPath["model.quantization"].PluginKind);
+        Assert.Equal(["none", "nf4", "fp4"], byPath["model.quantization"].BuiltInPlugins);
+        Assert.Equal("list<float>", byPath["training.betas"].DisplayType);
+        Assert.Equal((2, 2), (byPath["training.betas"].MinItems, byPath["training.betas"].MaxItems));
+        Assert.Equal(new NumericRange(0, false, 1, true), byPath["training.betas"].Bounds);
+        Assert.Null(byPath["model.path"].Default);
+    }
+
+    [Fact]
+    public void Relative_paths_resolve_against_the_config_files_folder()
+    {
+        var folder = Directory.CreateTempSubdirectory("vlmforge-paths-").FullName;
+        var file = Path.Combine(folder, "vlmforge.toml");
+        File.WriteAllText(file, "[dataset]\npath = \"data/shapes\"\n");
+
+        var settings = Loading.WorkflowLoader.LoadFile(file).Settings!;
+
+        Assert.Equal(Path.Combine(folder, "data", "shapes"), settings.ResolvePath(settings.Dataset.Path));
+    }
+}
