@@ -8,7 +8,7 @@ namespace VlmForge.Samples.Lion;
 /// <summary><c>training.optimizer = "lion"</c>: the Lion optimizer, with its betas in <c>[plugins.lion]</c>.</summary>
 public sealed class LionPlugin : IOptimizerPlugin
 {
-    private LionSettings _settings = LionSettings.Default;
+    private LionOptions _settings = LionOptions.Default;
 
     /// <inheritdoc />
     public PluginIdentity Identity { get; } = new("lion", PluginKind.Optimizer,
@@ -17,11 +17,12 @@ public sealed class LionPlugin : IOptimizerPlugin
         "Lion: sign of interpolated momentum (Chen et al. 2023); use a 3-10x smaller learning rate than AdamW.");
 
     /// <inheritdoc />
-    public IReadOnlyList<SettingDescriptor> Settings => LionSettings.Descriptors;
+    public IReadOnlyList<SettingDescriptor> Settings => LionOptions.Descriptors;
 
     /// <inheritdoc />
+    /// <remarks>LionOptions is generated from lion.settings.toml; Bind reports each problem at its place in the file.</remarks>
     public void Configure(ConfigTable? section, DiagnosticBag diagnostics) =>
-        _settings = LionSettings.Bind(section, diagnostics);
+        _settings = LionOptions.Bind(section, diagnostics);
 
     /// <inheritdoc />
     public IOptimizer Create(IReadOnlyList<NamedParameter> parameters, OptimizerHyperparameters hyperparameters)

@@ -5,13 +5,11 @@ namespace VlmForge.Abstractions.Plugins;
 /// <summary>Helpers for a plugin's hand-written <see cref="IVlmForgePlugin.Configure"/>.</summary>
 public static class PluginSettings
 {
-    /// <summary>The diagnostic code for a key a section does not have (the settings loader uses the same one).</summary>
-    public const string UnknownKeyCode = "VLMF0102";
-
     /// <summary>
-    /// Reports every key of <paramref name="section"/> that is not in <paramref name="knownKeys"/> as an error at the
-    /// key's location, so a typo in <c>[plugins.&lt;name&gt;]</c> is never silently ignored. A plugin without settings
-    /// passes an empty list.
+    /// Reports every key of <paramref name="section"/> that is not in <paramref name="knownKeys"/> as an error
+    /// (<see cref="ConfigErrorCodes.UnknownKey"/>) at the key's location, with a "did you mean", so a typo in
+    /// <c>[plugins.&lt;name&gt;]</c> is never silently ignored. A plugin without settings passes an empty list; one
+    /// with a generated option type gets this check from its <c>Bind</c>.
     /// </summary>
     /// <param name="section">The plugin's table, or <see langword="null"/> when the file has none.</param>
     /// <param name="pluginName">The plugin's name (the table is <c>[plugins.&lt;pluginName&gt;]</c>).</param>
@@ -29,10 +27,13 @@ public static class PluginSettings
         {
             if (knownKeys.Contains(entry.Key))
                 continue;
-            var allowed = knownKeys.Count == 0
-                ? $"plugin '{pluginName}' has no settings; remove the key"
-                : $"plugin '{pluginName}' reads {string.Join(", ", knownKeys.Order(StringComparer.Ordinal))}";
-            diagnostics.Error(UnknownKeyCode, entry.KeyLocation, $"plugins.{pluginName}.{entry.Key}", $"Unknown key '{entry.Key}': {allowed}.");
+            var hint = knownKeys.Count == 0
+                ? $" Plugin '{pluginName}' has no settings: remove the key."
+                : DidYouMean.Suggest(entry.Key, knownKeys) is { } suggestion
+                    ? $" Did you mean '{suggestion}'?"
+                    : $" Its settings are {string.Join(", ", knownKeys.Order(StringComparer.Ordinal))}.";
+            diagnostics.Error(ConfigErrorCodes.UnknownKey, entry.KeyLocation, $"plugins.{pluginName}.{entry.Key}",
+                $"[plugins.{pluginName}] has no setting '{entry.Key}'.{hint}");
         }
     }
 }

@@ -6,6 +6,7 @@ using VlmForge.Abstractions.Quantization;
 using VlmForge.Abstractions.Sampling;
 using VlmForge.Abstractions.Settings;
 using VlmForge.Engine.Plugins.Guards;
+using VlmForge.Settings.Loading;
 
 namespace VlmForge.Engine.Plugins;
 
@@ -22,7 +23,7 @@ namespace VlmForge.Engine.Plugins;
 /// var policy = plugins.Precision("bf16").Create();
 /// </code>
 /// </example>
-public sealed class PluginCatalog : IDisposable
+public sealed class PluginCatalog : IPluginNames, IDisposable
 {
     private readonly List<PluginLoader> _loaders;
     private readonly Dictionary<string, LoadedPlugin> _byName;
@@ -128,6 +129,9 @@ public sealed class PluginCatalog : IDisposable
     public IReadOnlyList<string> Names(PluginKind kind) =>
         [.. Plugins.Where(p => p.Kind == kind).Select(p => p.Name)];
 
+    /// <summary>The settings loader's view: what <c>training.optimizer</c>, <c>model.quantization</c>, ... may name.</summary>
+    IReadOnlyCollection<string> IPluginNames.Names(PluginKind kind) => Names(kind);
+
     /// <summary>The loaded plugin called <paramref name="name"/>, or <see langword="null"/>.</summary>
     public LoadedPlugin? Find(string name)
     {
@@ -203,7 +207,7 @@ public sealed class PluginCatalog : IDisposable
 
         if (_byName.TryGetValue(name, out var other))
             message += $" '{name}' is a {PluginText.Kind(other.Kind)} plugin ({other.Folder}), not a {kindText}.";
-        else if (NameSuggestion.Closest(name, available) is { } suggestion)
+        else if (DidYouMean.Suggest(name, available) is { } suggestion)
             message += $" Did you mean '{suggestion}'?";
 
         var failed = Failures.Where(f => string.Equals(f.Plugin, name, StringComparison.Ordinal)).ToList();

@@ -91,6 +91,6 @@ public class BuiltInLoadingTests(BuiltInPlugins builtIns)
         Catalog.Configure(plugins, diagnostics);
 
         var error = Assert.Single(diagnostics);
-        Assert.Equal("vlmforge.toml:12:1: error VLMF0102: plugins.adamw.betas: Unknown key 'betas': plugin 'adamw' has no settings; remove the key.", error.ToString());
+        Assert.Equal("vlmforge.toml:12:1: error VLMF0102: plugins.adamw.betas: [plugins.adamw] has no setting 'betas'. Plugin 'adamw' has no settings: remove the key.", error.ToString());
     }
 }

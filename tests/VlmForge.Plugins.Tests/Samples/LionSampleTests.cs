@@ -5,6 +5,7 @@ using VlmForge.Abstractions.Plugins;
 using VlmForge.Abstractions.Settings;
 using VlmForge.Cli;
 using VlmForge.Engine.Plugins;
+using VlmForge.Settings.Loading;
 using static TorchSharp.torch;
 
 namespace VlmForge.Plugins.Tests.Samples;
@@ -111,11 +112,12 @@ public sealed class LionSampleTests : IDisposable
             ("beta2", new ConfigValue("high", Table with { Line = 22, Column = 9 })),
             ("beta_3", new ConfigValue(0.5, Table with { Line = 23, Column = 10 }))), diagnostics);
 
+        // The generated LionOptions.Bind reports these, in the generator's words.
         Assert.Equal(
         [
-            "vlmforge.toml:23:1: error VLMF0102: plugins.lion.beta_3: Unknown key 'beta_3': plugin 'lion' reads beta1, beta2.",
-            "vlmforge.toml:21:9: error VLMF0105: plugins.lion.beta1: 1.5 is outside [0, 1): a beta is a decay factor. Lion's defaults are beta1 = 0.9, beta2 = 0.99.",
-            "vlmforge.toml:22:9: error VLMF0104: plugins.lion.beta2: Expected a float in [0, 1), found string \"high\".",
+            "vlmforge.toml:21:9: error VLMF0105: plugins.lion.beta1: found 1.5; the value must be between 0 and 1 (exclusive) ([0, 1)).",
+            "vlmforge.toml:22:9: error VLMF0104: plugins.lion.beta2: expected a number, found string \"high\".",
+            "vlmforge.toml:23:1: error VLMF0102: plugins.lion.beta_3: [plugins.lion] has no setting 'beta_3'. Did you mean 'beta1'?",
         ], diagnostics.Select(d => d.ToString()));
     }
 
@@ -130,6 +132,20 @@ public sealed class LionSampleTests : IDisposable
         Assert.Matches(@"(?m)^lion\s+optimizer\s+1\.0\.0\s+1\s+.*sample-plugins/VlmForge\.Samples\.Lion$", text);
         Assert.Contains("    settings: [plugins.lion]", text, StringComparison.Ordinal);
         Assert.Contains("      beta2  float  default 0.99  range [0, 1)  - Decay of the momentum", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_catalog_tells_the_settings_loader_which_plugins_are_installed()
+    {
+        using var withBuiltIns = PluginCatalog.Load([SampleFolder]);
+
+        var lion = WorkflowLoader.LoadText("[training]\noptimizer = \"lion\"\n", "vlmforge.toml", withBuiltIns);
+        var typo = WorkflowLoader.LoadText("[training]\noptimizer = \"loin\"\n", "vlmforge.toml", withBuiltIns);
+
+        Assert.DoesNotContain(lion.Diagnostics, d => d.Code == ConfigErrorCodes.UnknownPlugin);
+        var error = Assert.Single(typo.Diagnostics, d => d.Code == ConfigErrorCodes.UnknownPlugin);
+        Assert.Equal(DiagnosticSeverity.Error, error.Severity);
+        Assert.Contains("installed: \"adam\", \"adamw\", \"lion\"", error.Message, StringComparison.Ordinal);
     }
 
     public void Dispose() => _catalog.Dispose();
