@@ -46,12 +46,13 @@ internal static class Blockwise
         return Scale(values, absmax, blockSize, count).MoveToOuterDisposeScope();
     }
 
-    // values holds at most blocks · blockSize entries (the last block may be short); pad it to whole blocks.
+    // values (a fresh tensor, scaled in place: allocating another weight-sized buffer costs more than the multiply)
+    // holds at most blocks · blockSize entries (the last block may be short); it is padded to whole blocks.
     private static Tensor Scale(Tensor values, Tensor absmax, int blockSize, long count)
     {
         var whole = absmax.numel() * blockSize;
         var padded = values.numel() == whole ? values : nn.functional.pad(values, [0, whole - values.numel()]);
-        return padded.view(absmax.numel(), blockSize).mul(absmax.to(ScalarType.Float32).unsqueeze(1)).flatten().narrow(0, 0, count);
+        return padded.view(absmax.numel(), blockSize).mul_(absmax.to(ScalarType.Float32).unsqueeze(1)).flatten().narrow(0, 0, count);
     }
 
     /// <summary>Two codes per byte, the first in the high nibble: <c>byte = code[2i] &lt;&lt; 4 | code[2i+1]</c>; shape [(n+1)/2, 1].</summary>
