@@ -22,6 +22,15 @@ public class BuiltInLoadingTests(BuiltInPlugins builtIns)
     }
 
     [Fact]
+    public void The_built_ins_are_exactly_the_names_the_settings_schemas_list_as_built_in()
+    {
+        var selections = VlmForge.Settings.WorkflowSettings.Descriptors.Where(d => d.PluginKind is not null).ToList();
+        Assert.Equal(4, selections.Count);
+        foreach (var setting in selections)
+            Assert.Equal(setting.BuiltInPlugins.Order(StringComparer.Ordinal), Catalog.Names(setting.PluginKind!.Value));
+    }
+
+    [Fact]
     public void Each_plugin_reports_its_identity_folder_and_the_host_contract_version()
     {
         var adamw = Catalog.Get(PluginKind.Optimizer, "adamw");

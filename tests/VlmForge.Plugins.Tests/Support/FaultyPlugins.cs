@@ -11,7 +11,8 @@ public sealed class FaultyPlugins : IDisposable
     public FaultyPlugins()
     {
         Root = PluginCompiler.TempFolder("faulty");
-        var helper = PluginCompiler.Compile("Acme.Curves", TestPluginSources.HelperLibrary, Path.Combine(Root, "..", Path.GetFileName(Root) + "-helper"));
+        HelperFolder = Root + "-helper";
+        var helper = PluginCompiler.Compile("Acme.Curves", TestPluginSources.HelperLibrary, HelperFolder);
 
         Build("Healthy.Sgd", TestPluginSources.Optimizer("HealthySgd", "test-sgd"));
         Build("Faulty.Ctor", TestPluginSources.Optimizer("CtorThrows", "ctor-throws", body: """throw new InvalidOperationException("license file missing");"""));
@@ -45,6 +46,9 @@ public sealed class FaultyPlugins : IDisposable
 
     public string Root { get; }
 
+    /// <summary>Where the helper library the plugins reference lives: outside their folders, so it is missing at run time.</summary>
+    public string HelperFolder { get; }
+
     public PluginCatalog Catalog { get; }
 
     public string Folder(string name) => Path.Combine(Root, name);
@@ -52,7 +56,21 @@ public sealed class FaultyPlugins : IDisposable
     public PluginFailure FailureOf(string folderName) =>
         Assert.Single(Catalog.Failures, f => f.Folder == Folder(folderName));
 
-    public void Dispose() => Catalog.Dispose();
+    public void Dispose()
+    {
+        Catalog.Dispose();
+        // Loaded assemblies may be deleted on Linux and macOS; on Windows they stay until the process ends.
+        foreach (var folder in new[] { Root, HelperFolder })
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+            }
+        }
+    }
 
     private void Build(string assemblyName, string source, IEnumerable<string>? references = null) =>
         PluginCompiler.Compile(assemblyName, source, Path.Combine(Root, assemblyName), references);
