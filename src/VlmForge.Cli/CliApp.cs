@@ -17,6 +17,7 @@ public static class CliApp
         root.Add(InitCommand.Create());
         root.Add(CheckCommand.Create());
         root.Add(SettingsCommand.Create());
+        root.Add(PluginsCommand.Create());
 
         foreach (var option in root.Options)
         {

@@ -1,0 +1,59 @@
+using static TorchSharp.torch;
+
+namespace VlmForge.Plugins.Quantizers.FourBit;
+
+/// <summary>
+/// A frozen linear layer (<c>y = x Wᵀ + b</c>) whose weight is stored 4-bit, like bitsandbytes' Linear4bit: the
+/// buffers are <c>weight</c> (packed codes), <c>absmax</c>, <c>quant_map</c> (and <c>nested_absmax</c>,
+/// <c>nested_quant_map</c> with double quantization) and <c>bias</c>. Each forward pass dequantizes the weight in
+/// float32 (as the kernels do), converts it to the compute dtype and multiplies; nothing is trainable.
+/// </summary>
+internal sealed class FourBitLinear : nn.Module<Tensor, Tensor>
+{
+    private readonly FourBitFormat _format;
+    private readonly long[] _shape;
+    private readonly ScalarType _originalDtype;
+    private readonly int _blockSize;
+    private readonly NestedState? _nested;
+    private readonly ScalarType _computeDtype;
+    private readonly bool _hasBias;
+
+    public FourBitLinear(FourBitWeight stored, Tensor? bias, ScalarType computeDtype) : base(nameof(FourBitLinear))
+    {
+        _format = stored.Format;
+        _shape = stored.Shape;
+        _originalDtype = stored.OriginalDtype;
+        _blockSize = stored.BlockSize;
+        _nested = stored.Nested;
+        _computeDtype = computeDtype;
+
+        register_buffer("weight", stored.Weight);
+        register_buffer("absmax", stored.Absmax);
+        register_buffer("quant_map", stored.QuantMap);
+        if (stored.NestedAbsmax is not null)
+        {
+            register_buffer("nested_absmax", stored.NestedAbsmax);
+            register_buffer("nested_quant_map", stored.NestedQuantMap!);
+        }
+        _hasBias = bias is not null;
+        if (bias is not null)
+            register_buffer("bias", bias.detach().to(computeDtype, copy: true));
+    }
+
+    public long InFeatures => _shape[1];
+
+    public long OutFeatures => _shape[0];
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = NewDisposeScope();
+        var stored = new FourBitWeight(_format, _shape, _originalDtype, _blockSize, Buffer("weight"), Buffer("absmax"),
+            Buffer("quant_map"), _nested is null ? null : Buffer("nested_absmax"), _nested is null ? null : Buffer("nested_quant_map"), _nested);
+        var weight = stored.Dequantize(_computeDtype);
+        var output = nn.functional.linear(input.to(_computeDtype), weight, _hasBias ? Buffer("bias") : null);
+        return output.MoveToOuterDisposeScope();
+    }
+
+    private Tensor Buffer(string name) =>
+        get_buffer(name) ?? throw new InvalidOperationException($"The 4-bit linear layer lost its '{name}' buffer; it must not be removed from the module.");
+}
