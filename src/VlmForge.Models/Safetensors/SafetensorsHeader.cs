@@ -45,6 +45,11 @@ public sealed class SafetensorsHeader
     public static SafetensorsHeader Parse(ReadOnlyMemory<byte> json, long dataLength, string file)
     {
         ArgumentNullException.ThrowIfNull(file);
+        // JsonDocument checks UTF-8 only when a string is decoded; check it all up front so no lookup can fail later.
+        if (!System.Text.Unicode.Utf8.IsValid(json.Span))
+        {
+            throw new SafetensorsFormatException(file, null, "the header is not valid UTF-8 JSON (it holds bytes that are not UTF-8)");
+        }
         JsonDocument document;
         try
         {
