@@ -204,3 +204,41 @@ public class LoraTests
         Assert.Equal(0, TensorAssert.MaxAbsDiff(third, fourth));
     }
 }
+
+public class LoraAdaptersTests
+{
+    [Fact]
+    public void Merging_every_adapter_keeps_the_model_output()
+    {
+        using var model = TestModels.BuildLora();
+        using var scope = NewDisposeScope();
+        foreach (var (_, layer) in LoraAdapters.Find(model))
+        {
+            using var noGrad = no_grad();
+            layer.B.Weight.normal_(0, 0.05);
+        }
+        var batch = TestModels.Batch(model.Config, [12, 10]);
+        var before = model.Forward(batch).Logits;
+
+        LoraAdapters.MergeAll(model);
+        var merged = model.Forward(batch).Logits;
+        LoraAdapters.UnmergeAll(model);
+        var after = model.Forward(batch).Logits;
+
+        Assert.Equal(14, LoraAdapters.Find(model).Count);     // 2 decoder layers x q, k, v, o + 2 vision blocks x q, k, v (out_proj is no target)
+        TensorAssert.Close(before, merged, atol: 1e-4);
+        TensorAssert.Close(before, after, atol: 1e-4);
+    }
+
+    [Fact]
+    public void Merging_a_model_with_a_quantized_base_merges_nothing()
+    {
+        using var model = TestModels.Build(new ModelSetup
+        {
+            Mode = TrainingMode.Lora, Lora = TestModels.Lora(), Quantizer = new RoundingQuantizer(),
+        });
+        var error = Assert.Throws<InvalidOperationException>(() => LoraAdapters.MergeAll(model));
+        Assert.Contains("quantized base layers", error.Message);
+        Assert.All(LoraAdapters.Find(model), l => Assert.False(l.Layer.Merged));
+    }
+}
