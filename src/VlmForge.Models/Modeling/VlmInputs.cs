@@ -1,0 +1,17 @@
+using static TorchSharp.torch;
+
+namespace VlmForge.Models.Modeling;
+
+/// <summary>
+/// One batch in the LLaVA convention: each image is a run of <c>ImageTokenCount</c> placeholder tokens in
+/// <see cref="InputIds"/>, replaced in order by the image's projected features.
+/// </summary>
+/// <param name="PixelValues">Images [N, 3, H, W] float32 normalized, or null when the batch has no image.</param>
+/// <param name="InputIds">Tokens [B, T] int64.</param>
+/// <param name="AttentionMask">[B, T], 1 for real tokens and 0 for padding (any integer or bool dtype); null = all real.</param>
+/// <param name="Labels">[B, T] int64 targets, -100 where no loss is taken; null when only logits are wanted.</param>
+public sealed record VlmInputs(Tensor? PixelValues, Tensor InputIds, Tensor? AttentionMask = null, Tensor? Labels = null)
+{
+    /// <summary>Label value that takes no loss (Hugging Face's ignore index).</summary>
+    public const long IgnoreIndex = -100;
+}

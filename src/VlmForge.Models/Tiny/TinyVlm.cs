@@ -1,0 +1,321 @@
+using TorchSharp;
+using VlmForge.Abstractions.Optimizers;
+using VlmForge.Models.Decoder;
+using VlmForge.Models.Generation;
+using VlmForge.Models.Inspection;
+using VlmForge.Models.Layers;
+using VlmForge.Models.Modeling;
+using VlmForge.Models.Projector;
+using VlmForge.Models.Training;
+using VlmForge.Models.Vision;
+using static TorchSharp.torch;
+
+namespace VlmForge.Models.Tiny;
+
+/// <summary>
+/// The tiny LLaVA-style VLM: <c>vision_tower</c> (ViT) → <c>multi_modal_projector</c> (2x2 merge + MLP) →
+/// <c>language_model</c> (Llama-style decoder) → <c>lm_head</c>. Field names are the state_dict keys.
+/// </summary>
+public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageModel, IChildHost
+{
+    private readonly VisionTower vision_tower;
+    private readonly MultiModalProjector multi_modal_projector;
+    private readonly LanguageModel language_model;
+    private nn.Module<Tensor, Tensor> lm_head;
+    private readonly IReadOnlyList<QuantizedLinearInfo> quantized;
+
+    private TinyVlm(TinyVlmConfig config, ModelSetup setup) : base("tiny_vlm")
+    {
+        Config = config;
+        Setup = setup;
+        var device = setup.Device ?? CPU;
+        var dtype = setup.ComputeDtype;
+        vision_tower = new VisionTower(
+            config.ImageSize, config.PatchSize, config.VisionHiddenSize, config.VisionLayers, config.VisionHeads,
+            config.VisionIntermediateSize, config.VisionLayerNormEps, dtype, device);
+        multi_modal_projector = new MultiModalProjector(
+            config.PatchGrid, config.ProjectorMergeSize, config.VisionHiddenSize, config.HiddenSize, dtype, device);
+        language_model = new LanguageModel(
+            config.VocabSize, config.HiddenSize, config.Layers, config.Heads, config.KeyValueHeads, config.IntermediateSize,
+            config.RmsNormEps, dtype, device);
+        lm_head = new CastingLinear(config.HiddenSize, config.VocabSize, hasBias: false, dtype, device);
+        RegisterComponents();
+
+        quantized = TrainingSetup.Apply(this, setup, IsQuantizable);
+        GradientCheckpointing = setup.GradientCheckpointing;
+    }
+
+    /// <summary>Builds the model with fresh weights (seed with <c>torch.manual_seed</c> first) and prepares it for training.</summary>
+    public static TinyVlm Create(TinyVlmConfig config, ModelSetup setup)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(setup);
+        config.Validate();
+        setup.Validate();
+        return new TinyVlm(config, setup);
+    }
+
+    /// <summary>The shapes.</summary>
+    public TinyVlmConfig Config { get; }
+
+    /// <summary>Mode, adapters, quantizer, compute dtype.</summary>
+    public ModelSetup Setup { get; }
+
+    /// <inheritdoc />
+    public int ImageTokenCount => Config.ImageTokenCount;
+
+    /// <inheritdoc />
+    public int ImageTokenId => Config.ImageTokenId;
+
+    /// <inheritdoc />
+    public int ImageSize => Config.ImageSize;
+
+    /// <inheritdoc />
+    public int VocabSize => Config.VocabSize;
+
+    /// <summary>Recompute decoder layers and vision blocks in backward instead of keeping their activations.</summary>
+    public bool GradientCheckpointing
+    {
+        get => language_model.GradientCheckpointing;
+        set
+        {
+            language_model.GradientCheckpointing = value;
+            vision_tower.GradientCheckpointing = value;
+        }
+    }
+
+    /// <summary>Linear layers a quantizer stores (empty without quantization).</summary>
+    public IReadOnlyList<QuantizedLinearInfo> QuantizedLinears => quantized;
+
+    /// <inheritdoc />
+    public VlmOutput Forward(VlmInputs inputs) => call(inputs);
+
+    /// <inheritdoc />
+    public override VlmOutput forward(VlmInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var (batch, length) = CheckTokens(inputs.InputIds, inputs.AttentionMask, nameof(inputs));
+        using var scope = NewDisposeScope();
+        var embeds = EmbedWithImages(inputs.InputIds, inputs.PixelValues);
+
+        AttentionContext context;
+        if (inputs.AttentionMask is null || IsRightPadded(inputs.AttentionMask))
+        {
+            // With right padding every real token sees only real tokens under the causal mask, and positions are
+            // 0..T-1: plain causal attention is exact and lets SDPA take its fastest path.
+            var positions = arange(length, ScalarType.Int64, embeds.device).unsqueeze(0).expand(batch, length);
+            var (cos, sin) = RotaryEmbedding.Tables(positions, Config.HeadDim, Config.RopeTheta, Setup.ComputeDtype);
+            context = new AttentionContext(cos, sin, null, isCausal: true, cache: null);
+        }
+        else
+        {
+            var valid = inputs.AttentionMask.to(ScalarType.Bool);
+            var (cos, sin) = RotaryEmbedding.Tables(PositionsFrom(valid), Config.HeadDim, Config.RopeTheta, Setup.ComputeDtype);
+            context = new AttentionContext(cos, sin, PaddedCausalMask(valid), isCausal: false, cache: null);
+        }
+
+        var hidden = language_model.call(embeds, context);
+        var logits = lm_head.call(hidden).to(ScalarType.Float32);
+        if (inputs.Labels is null)
+        {
+            return new VlmOutput(logits.MoveToOuterDisposeScope(), null, null, null);
+        }
+
+        var (loss, lossSum, count) = ShiftedCrossEntropy(logits, inputs.Labels, batch, length);
+        return new VlmOutput(
+            logits.MoveToOuterDisposeScope(), loss.MoveToOuterDisposeScope(), lossSum.MoveToOuterDisposeScope(), count.MoveToOuterDisposeScope());
+    }
+
+    /// <inheritdoc />
+    public PrefillResult Prefill(VlmInputs prompt, int maxNewTokens)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
+        var (batch, length) = CheckTokens(prompt.InputIds, prompt.AttentionMask, nameof(prompt));
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var embeds = EmbedWithImages(prompt.InputIds, prompt.PixelValues);
+        var valid = prompt.AttentionMask is null
+            ? ones(batch, length, ScalarType.Bool, embeds.device)
+            : prompt.AttentionMask.to(ScalarType.Bool);
+        var realTokens = valid.sum(1, type: ScalarType.Int64);
+        if (realTokens.min().item<long>() == 0)
+        {
+            throw new ArgumentException("Every prompt row needs at least one real token (attention_mask 1).", nameof(prompt));
+        }
+
+        var allValid = valid.all().item<bool>();
+        var (cos, sin) = RotaryEmbedding.Tables(PositionsFrom(valid), Config.HeadDim, Config.RopeTheta, Setup.ComputeDtype);
+        var cache = new KvCache(
+            language_model.LayerCount, batch, Config.KeyValueHeads, length + maxNewTokens, Config.HeadDim, Setup.ComputeDtype, embeds.device);
+        try
+        {
+            cache.EnsureRoom(length);
+            var context = new AttentionContext(cos, sin, allValid ? null : PaddedCausalMask(valid), isCausal: allValid, cache);
+            var hidden = language_model.call(embeds, context);
+            cache.Advance(length, valid, realTokens);
+
+            // The next token follows each row's last real token, wherever padding put it.
+            var lastReal = (arange(length, ScalarType.Int64, embeds.device) * valid.to(ScalarType.Int64)).argmax(1);
+            var lastHidden = hidden[arange(batch, ScalarType.Int64, embeds.device), lastReal];
+            var logits = lm_head.call(lastHidden).to(ScalarType.Float32);
+            return new PrefillResult(logits.MoveToOuterDisposeScope(), cache);
+        }
+        catch
+        {
+            cache.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public Tensor DecodeStep(Tensor nextTokens, KvCache cache)
+    {
+        ArgumentNullException.ThrowIfNull(nextTokens);
+        ArgumentNullException.ThrowIfNull(cache);
+        if (nextTokens.ndim != 1 || nextTokens.shape[0] != cache.BatchSize || nextTokens.dtype != ScalarType.Int64)
+        {
+            throw new ArgumentException(
+                $"nextTokens must be int64 [{cache.BatchSize}] (one token per row), got {nextTokens.dtype} [{string.Join(", ", nextTokens.shape)}].",
+                nameof(nextTokens));
+        }
+        CheckIds(nextTokens, nameof(nextTokens));
+        cache.EnsureRoom(1);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var embeds = language_model.Embed(nextTokens.unsqueeze(1));
+        var positions = cache.NextPositions.unsqueeze(1);
+        var (cos, sin) = RotaryEmbedding.Tables(positions, Config.HeadDim, Config.RopeTheta, Setup.ComputeDtype);
+        var newValid = ones(cache.BatchSize, 1, ScalarType.Bool, embeds.device);
+        // One query attends every cached position, so no causal mask; only padding in the cache must be hidden.
+        var mask = cache.AllValid ? null : cat([cache.ValidKeys, newValid], 1).unsqueeze(1).unsqueeze(1);
+        var context = new AttentionContext(cos, sin, mask, isCausal: false, cache);
+        var hidden = language_model.call(embeds, context);
+        cache.Advance(1, newValid, cache.NextPositions + 1);
+        var logits = lm_head.call(hidden.select(1, 0)).to(ScalarType.Float32);
+        return logits.MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<NamedParameter> TrainableParameters() =>
+        named_parameters().Where(p => p.parameter.requires_grad).Select(p => new NamedParameter(p.name, p.parameter)).ToList();
+
+    /// <inheritdoc />
+    public ParameterTable DescribeParameters() => ParameterTable.Build(this, quantized);
+
+    /// <inheritdoc />
+    public void ReplaceChild(string name, nn.Module<Tensor, Tensor> replacement) =>
+        ChildSlots.Replace(this, _internal_submodules, name, replacement);
+
+    private static bool IsQuantizable(string path) =>
+        path.StartsWith("language_model.", StringComparison.Ordinal) || path.StartsWith("vision_tower.", StringComparison.Ordinal);
+
+    private (long Batch, long Length) CheckTokens(Tensor inputIds, Tensor? attentionMask, string argument)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds, argument);
+        if (inputIds.ndim != 2 || inputIds.dtype != ScalarType.Int64 || inputIds.shape[1] == 0)
+        {
+            throw new ArgumentException(
+                $"input_ids must be int64 [B, T] with T > 0, got {inputIds.dtype} [{string.Join(", ", inputIds.shape)}].", argument);
+        }
+        if (attentionMask is not null && !attentionMask.shape.SequenceEqual(inputIds.shape))
+        {
+            throw new ArgumentException(
+                $"attention_mask [{string.Join(", ", attentionMask.shape)}] must have the shape of input_ids [{string.Join(", ", inputIds.shape)}].",
+                argument);
+        }
+        CheckIds(inputIds, argument);
+        return (inputIds.shape[0], inputIds.shape[1]);
+    }
+
+    private void CheckIds(Tensor ids, string argument)
+    {
+        using var scope = NewDisposeScope();
+        if ((ids < 0).any().item<bool>() || (ids >= Config.VocabSize).any().item<bool>())
+        {
+            throw new ArgumentException(
+                $"Token ids must lie in [0, {Config.VocabSize}); found {ids.min().item<long>()}..{ids.max().item<long>()}. " +
+                "Is the tokenizer the one this model was built for?",
+                argument);
+        }
+    }
+
+    /// <summary>Token embeddings with each image's projected features written over its placeholder run.</summary>
+    private Tensor EmbedWithImages(Tensor inputIds, Tensor? pixelValues)
+    {
+        using var scope = NewDisposeScope();
+        var embeds = language_model.Embed(inputIds);
+        var isImage = inputIds == Config.ImageTokenId;
+        var placeholders = isImage.sum().item<long>();
+        var images = pixelValues?.shape[0] ?? 0;
+        var expected = images * Config.ImageTokenCount;
+        if (placeholders != expected)
+        {
+            throw new ArgumentException(
+                $"input_ids hold {placeholders} image placeholder tokens (id {Config.ImageTokenId}) but {images} image(s) " +
+                $"need {expected} ({Config.ImageTokenCount} per image). Each image must appear as exactly {Config.ImageTokenCount} " +
+                "consecutive placeholders, images in the order of pixel_values.",
+                nameof(inputIds));
+        }
+        if (pixelValues is null || images == 0)
+        {
+            return embeds.MoveToOuterDisposeScope();
+        }
+        if (pixelValues.ndim != 4 || pixelValues.shape[1] != 3 || pixelValues.shape[2] != Config.ImageSize || pixelValues.shape[3] != Config.ImageSize)
+        {
+            throw new ArgumentException(
+                $"pixel_values must be [N, 3, {Config.ImageSize}, {Config.ImageSize}], got [{string.Join(", ", pixelValues.shape)}].",
+                nameof(pixelValues));
+        }
+
+        var features = multi_modal_projector.call(vision_tower.call(pixelValues));
+        var flat = features.reshape(-1, features.shape[^1]).to(embeds.dtype);
+        var merged = embeds.masked_scatter(isImage.unsqueeze(-1).expand_as(embeds), flat);
+        return merged.MoveToOuterDisposeScope();
+    }
+
+    private static bool IsRightPadded(Tensor attentionMask)
+    {
+        using var scope = NewDisposeScope();
+        var valid = attentionMask.to(ScalarType.Int64);
+        var length = valid.shape[1];
+        return length < 2 || (valid.narrow(1, 1, length - 1) <= valid.narrow(1, 0, length - 1)).all().item<bool>();
+    }
+
+    /// <summary>Rotary positions counting real tokens only: padding does not shift a row's positions.</summary>
+    private static Tensor PositionsFrom(Tensor valid) =>
+        (valid.to(ScalarType.Int64).cumsum(1) - 1).clamp_min(0);
+
+    /// <summary>[B, 1, T, T]: causal, never a padded key; each query also sees itself so no row is fully masked (NaN).</summary>
+    private static Tensor PaddedCausalMask(Tensor valid)
+    {
+        var length = valid.shape[1];
+        var causal = ones(length, length, ScalarType.Bool, valid.device).tril();
+        var self = eye(length, dtype: ScalarType.Bool, device: valid.device);
+        return (causal.unsqueeze(0) & valid.unsqueeze(1)).logical_or(self.unsqueeze(0)).unsqueeze(1);
+    }
+
+    private (Tensor Loss, Tensor LossSum, Tensor Count) ShiftedCrossEntropy(Tensor logits, Tensor labels, long batch, long length)
+    {
+        if (!labels.shape.SequenceEqual(new[] { batch, length }) || labels.dtype != ScalarType.Int64)
+        {
+            throw new ArgumentException(
+                $"labels must be int64 [{batch}, {length}] like input_ids, got {labels.dtype} [{string.Join(", ", labels.shape)}].",
+                nameof(labels));
+        }
+        var ignored = labels == VlmInputs.IgnoreIndex;
+        if (!(ignored | ((labels >= 0) & (labels < Config.VocabSize))).all().item<bool>())
+        {
+            throw new ArgumentException(
+                $"labels must be -100 or a token id in [0, {Config.VocabSize}).", nameof(labels));
+        }
+        // Position t predicts token t+1.
+        var predictions = logits.narrow(1, 0, length - 1).reshape(-1, Config.VocabSize);
+        var targets = labels.narrow(1, 1, length - 1).reshape(-1);
+        var lossSum = nn.functional.cross_entropy(
+            predictions, targets, ignore_index: VlmInputs.IgnoreIndex, reduction: nn.Reduction.Sum);
+        var count = (targets != VlmInputs.IgnoreIndex).sum(type: ScalarType.Int64);
+        var loss = lossSum / count.clamp_min(1).to(ScalarType.Float32);
+        return (loss, lossSum, count);
+    }
+}
