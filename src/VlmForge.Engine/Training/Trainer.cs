@@ -51,7 +51,7 @@ public sealed class Trainer
 
     /// <summary>Trains from <paramref name="resumeFrom"/> (or the start) to the end of the plan.</summary>
     public TrainingSummary Run(JsonLinesLog<StepMetrics> metrics, JsonLinesLog<ValidationRecord> validations,
-        ITrainingProgress progress, TrainerState? resumeFrom = null)
+        ITrainingProgress progress, TrainerState? resumeFrom = null, CancellationToken cancellation = default)
     {
         ArgumentNullException.ThrowIfNull(metrics);
         ArgumentNullException.ThrowIfNull(validations);
@@ -132,10 +132,19 @@ public sealed class Trainer
                     }
                 }
                 bool stopNow = stopping?.ShouldStop == true;
+                // An interruption waits for the end of an accumulation group, so the checkpoint holds no half-summed gradients.
+                bool interrupted = position.UpdatesAfter && !lastStep && cancellation.IsCancellationRequested;
                 if (_checkpointer is not null && position.UpdatesAfter
-                    && (isBest || stopNow || IsDue(_options.CheckpointIntervalUpdates, state.Update, endOfEpoch, lastStep)))
+                    && (isBest || stopNow || interrupted || IsDue(_options.CheckpointIntervalUpdates, state.Update, endOfEpoch, lastStep)))
                 {
                     _checkpointer.Save(state with { Precision = _precision.SaveState() }, isBest);
+                }
+                if (interrupted)
+                {
+                    outcome = TrainingOutcome.Interrupted;
+                    message = $"Interrupted after step {state.Step}; a checkpoint was written. Continue with `vlmforge train --resume <run folder>`.";
+                    sink.Message(message);
+                    break;
                 }
                 if (stopNow)
                 {

@@ -47,6 +47,9 @@ public enum TrainingOutcome
     Completed,
     EarlyStopped,
     AbortedNonFinite,
+
+    /// <summary>Stopped on request (Ctrl+C) at an update boundary, with a checkpoint to resume from.</summary>
+    Interrupted,
 }
 
 /// <summary>What a finished <see cref="Trainer.Run"/> reports.</summary>

@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using TorchSharp;
+using VlmForge.Abstractions.Optimizers;
+using VlmForge.Engine.Runs;
+using VlmForge.Engine.Training;
+using VlmForge.Models.Safetensors;
+using static TorchSharp.torch;
+
+namespace VlmForge.Engine.Checkpoints;
+
+/// <summary>
+/// Checkpoints of one run under <c>runs/&lt;name&gt;/checkpoints/step-NNNNNNN/</c>: trainable weights, optimizer
+/// state and the RNG state as safetensors, the loop's counters and the config. Each is written to a temporary
+/// folder inside the run folder and renamed, so a crash never leaves a half checkpoint; the newest
+/// <c>checkpoints_kept</c> and the best one are kept.
+/// </summary>
+public sealed partial class CheckpointStore : ICheckpointer
+{
+    public const string TrainableFile = "trainable.safetensors";
+    public const string OptimizerFile = "optimizer.safetensors";
+    public const string RandomStateFile = "rng.safetensors";
+    public const string StateFile = "trainer_state.json";
+    public const string ConfigFile = "config.toml";
+    private const string RandomStateKey = "torch_cpu";
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    private readonly string _folder;
+    private readonly Func<IReadOnlyList<NamedParameter>> _trainable;
+    private readonly IOptimizer _optimizer;
+    private readonly string _configPath;
+    private readonly int _keep;
+
+    public CheckpointStore(string folder, Func<IReadOnlyList<NamedParameter>> trainable, IOptimizer optimizer, string configPath, int keep)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(folder);
+        ArgumentNullException.ThrowIfNull(trainable);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentException.ThrowIfNullOrWhiteSpace(configPath);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keep);
+        _folder = folder;
+        _trainable = trainable;
+        _optimizer = optimizer;
+        _configPath = configPath;
+        _keep = keep;
+    }
+
+    /// <summary>Folders of the checkpoints present, oldest first.</summary>
+    public static IReadOnlyList<(long Step, string Path)> List(string folder) =>
+        !Directory.Exists(folder)
+            ? []
+            : Directory.EnumerateDirectories(folder)
+                .Select(d => (Match: StepFolder().Match(System.IO.Path.GetFileName(d)), Path: d))
+                .Where(x => x.Match.Success)
+                .Select(x => (long.Parse(x.Match.Groups[1].Value, CultureInfo.InvariantCulture), x.Path))
+                .OrderBy(x => x.Item1)
+                .ToList();
+
+    public void Save(TrainerState state, bool isBest)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        Directory.CreateDirectory(_folder);
+        var name = FolderName(state.Step);
+        var final = System.IO.Path.Combine(_folder, name);
+        var temp = System.IO.Path.Combine(_folder, ".tmp-" + name);
+        if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
+        Directory.CreateDirectory(temp);
+
+        using (var scope = NewDisposeScope())
+        {
+            var weights = _trainable().ToDictionary(p => p.Name, p => p.Parameter.detach().cpu());
+            SafetensorsWriter.Write(System.IO.Path.Combine(temp, TrainableFile), weights);
+            var optimizerState = _optimizer.SaveState();
+            try
+            {
+                SafetensorsWriter.Write(System.IO.Path.Combine(temp, OptimizerFile), optimizerState.ToDictionary(kv => kv.Key, kv => kv.Value.cpu()));
+            }
+            finally
+            {
+                foreach (var tensor in optimizerState.Values) tensor.Dispose();
+            }
+            SafetensorsWriter.Write(System.IO.Path.Combine(temp, RandomStateFile),
+                new Dictionary<string, Tensor> { [RandomStateKey] = torch.get_rng_state() });
+        }
+        File.WriteAllText(System.IO.Path.Combine(temp, StateFile), JsonSerializer.Serialize(state, Json));
+        File.Copy(_configPath, System.IO.Path.Combine(temp, ConfigFile));
+
+        if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
+        Directory.Move(temp, final);
+        Prune(state.BestStep ?? (isBest ? state.Step : null));
+    }
+
+    /// <summary>Restores the newest checkpoint of <paramref name="folder"/> into the model, optimizer and RNG.</summary>
+    /// <returns>The loop's counters to resume from.</returns>
+    /// <exception cref="FileNotFoundException">The run has no checkpoint yet.</exception>
+    public static TrainerState Restore(string folder, IReadOnlyList<NamedParameter> trainable, IOptimizer optimizer)
+    {
+        ArgumentNullException.ThrowIfNull(trainable);
+        ArgumentNullException.ThrowIfNull(optimizer);
+        var checkpoints = List(folder);
+        if (checkpoints.Count == 0)
+            throw new FileNotFoundException(
+                $"{folder} holds no checkpoint to resume from (a run writes one at every checkpoint_interval, at the end of each epoch by default).");
+        var path = checkpoints[^1].Path;
+
+        using (var weights = SafetensorsCheckpoint.Open(System.IO.Path.Combine(path, TrainableFile)))
+        {
+            var expected = trainable.Select(p => p.Name).ToHashSet();
+            var missing = expected.Except(weights.Names).ToList();
+            var unexpected = weights.Names.Except(expected).ToList();
+            if (missing.Count > 0 || unexpected.Count > 0)
+                throw new InvalidDataException(
+                    $"{path}/{TrainableFile} does not match this model's trainable parameters " +
+                    $"(missing: {Describe(missing)}; unexpected: {Describe(unexpected)}). Resume with the config the run was started with.");
+            using var noGrad = torch.no_grad();
+            foreach (var p in trainable)
+            {
+                using var saved = weights.Read(p.Name);
+                if (!saved.shape.SequenceEqual(p.Parameter.shape))
+                    throw new InvalidDataException($"{path}/{TrainableFile}: {p.Name} has shape [{string.Join(", ", saved.shape)}], the model expects [{string.Join(", ", p.Parameter.shape)}].");
+                p.Parameter.copy_(saved);
+            }
+        }
+        using (var optimizerState = SafetensorsCheckpoint.Open(System.IO.Path.Combine(path, OptimizerFile)))
+        {
+            var tensors = optimizerState.Names.ToDictionary(n => n, n => optimizerState.Read(n));
+            try { optimizer.LoadState(tensors); }
+            finally { foreach (var t in tensors.Values) t.Dispose(); }
+        }
+        using (var rng = SafetensorsCheckpoint.Open(System.IO.Path.Combine(path, RandomStateFile)))
+        using (var state = rng.Read(RandomStateKey))
+            torch.set_rng_state(state);
+
+        return JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(System.IO.Path.Combine(path, StateFile)), Json)
+            ?? throw new InvalidDataException($"{path}/{StateFile} is empty.");
+    }
+
+    public static string FolderName(long step) => string.Create(CultureInfo.InvariantCulture, $"step-{step:D7}");
+
+    private void Prune(long? bestStep)
+    {
+        var checkpoints = List(_folder);
+        foreach (var (step, path) in checkpoints.Take(Math.Max(0, checkpoints.Count - _keep)))
+        {
+            if (step != bestStep) Directory.Delete(path, recursive: true);
+        }
+    }
+
+    private static string Describe(IReadOnlyList<string> names) =>
+        names.Count == 0 ? "none" : string.Join(", ", names.Take(5)) + (names.Count > 5 ? $" and {names.Count - 5} more" : "");
+
+    [GeneratedRegex(@"^step-(\d+)$")]
+    private static partial Regex StepFolder();
+}

@@ -1,0 +1,80 @@
+using System.Text.Json;
+using TorchSharp;
+using VlmForge.Abstractions.Quantization;
+using VlmForge.Data.Tokenization;
+using VlmForge.Engine.Plugins;
+using VlmForge.Models.Lora;
+using VlmForge.Models.Modeling;
+using VlmForge.Models.Tiny;
+using VlmForge.Models.Training;
+using VlmForge.Settings;
+using static TorchSharp.torch;
+using ModelTrainingMode = VlmForge.Models.Training.TrainingMode;
+using SettingsTrainingMode = VlmForge.Settings.TrainingMode;
+
+namespace VlmForge.Engine.Pipeline;
+
+/// <summary>Builds the configured model: its architecture, training mode, adapters, 4-bit base and compute dtype.</summary>
+public static class ModelFactory
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    /// <summary>How the model trains, from [model] and the chosen plugins.</summary>
+    public static ModelSetup Setup(ModelOptions model, PluginCatalog plugins, ScalarType computeDtype, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(plugins);
+        bool lora = model.TrainingMode == SettingsTrainingMode.Lora;
+        // "none" stores plain weights: passing no quantizer keeps ordinary linear layers (which LoRA can merge into).
+        IQuantizerPlugin? quantizer = model.Quantization == "none" ? null : plugins.Quantizer(model.Quantization);
+        return new ModelSetup
+        {
+            Mode = lora ? ModelTrainingMode.Lora : ModelTrainingMode.Full,
+            Lora = lora ? new LoraSettings(model.LoraRank, model.LoraAlpha, model.LoraDropout, [.. model.LoraTargetModules]) : null,
+            Quantizer = quantizer,
+            QuantizationOptions = new QuantizationOptions(model.DoubleQuantization),
+            ComputeDtype = computeDtype,
+            GradientCheckpointing = model.GradientCheckpointing,
+            Device = device,
+        };
+    }
+
+    /// <summary>The tiny architecture for this tokenizer and image size.</summary>
+    public static TinyVlmConfig TinyConfig(TinyTokenizer tokenizer, int imageSize)
+    {
+        ArgumentNullException.ThrowIfNull(tokenizer);
+        var config = new TinyVlmConfig
+        {
+            VocabSize = tokenizer.VocabularySize,
+            ImageTokenId = tokenizer.ImageId,
+            PadTokenId = tokenizer.PadId,
+            ImageSize = imageSize,
+        };
+        try
+        {
+            config.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            throw new WorkflowException($"dataset.image_size = {imageSize} does not fit the tiny model: {e.Message}", e);
+        }
+        return config;
+    }
+
+    /// <summary>Creates the tiny model with weights drawn from <paramref name="seed"/> (the same seed gives the same weights).</summary>
+    public static IVisionLanguageModel CreateTiny(TinyVlmConfig config, ModelSetup setup, long seed)
+    {
+        torch.manual_seed(seed);
+        return TinyVlm.Create(config, setup);
+    }
+
+    public static void SaveTinyConfig(TinyVlmConfig config, string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, JsonSerializer.Serialize(config, Json));
+    }
+
+    public static TinyVlmConfig LoadTinyConfig(string path) =>
+        JsonSerializer.Deserialize<TinyVlmConfig>(File.ReadAllText(path))
+        ?? throw new InvalidDataException($"{path} holds no model configuration.");
+}

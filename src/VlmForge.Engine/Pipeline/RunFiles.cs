@@ -1,0 +1,13 @@
+using VlmForge.Engine.Runs;
+
+namespace VlmForge.Engine.Pipeline;
+
+/// <summary>Where a run keeps what is needed to rebuild its model later (resume, eval, generate).</summary>
+public static class RunFiles
+{
+    public static string TokenizerFolder(RunFolder run) => Path.Combine(run.Path, "tokenizer");
+    public static string ModelConfig(RunFolder run) => Path.Combine(run.ModelPath, "config.json");
+
+    /// <summary>Trained weights at the end of the run (every trainable parameter; the frozen rest is rebuilt from the seed or model.path).</summary>
+    public static string TrainedWeights(RunFolder run) => Path.Combine(run.ModelPath, "trainable.safetensors");
+}

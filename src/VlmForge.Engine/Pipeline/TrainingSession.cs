@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Text.Json;
+using VlmForge.Abstractions.Optimizers;
+using VlmForge.Data.Tasks;
+using VlmForge.Data.Tokenization;
+using VlmForge.Engine.Checkpoints;
+using VlmForge.Engine.Reporting;
+using VlmForge.Engine.Runs;
+using VlmForge.Engine.Training;
+using VlmForge.Models.Safetensors;
+using VlmForge.Settings;
+using VlmForge.Settings.Loading;
+using VlmForge.Settings.Writing;
+using static System.FormattableString;
+using static TorchSharp.torch;
+
+namespace VlmForge.Engine.Pipeline;
+
+/// <summary>
+/// One training run from a validated workflow, start to finish: data, tokenizer, model, plugins, the loop, and
+/// everything written to the run folder. Resuming rebuilds the same pieces from the run folder and continues from the
+/// newest checkpoint, so the metrics equal an uninterrupted run.
+/// </summary>
+public static class TrainingSession
+{
+    private static readonly JsonSerializerOptions SummaryJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public static TrainingSessionResult Run(TrainingRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var log = request.Log;
+        bool resuming = request.ResumeFolder is not null;
+        RunFolder folder;
+        WorkflowSettings settings;
+        if (resuming)
+        {
+            folder = RunFolder.Open(request.ResumeFolder!);
+            settings = WorkflowLoader.LoadFile(folder.ConfigPath, request.Plugins).GetSettingsOrThrow();
+            log.WriteLine($"resuming {folder.Path}");
+        }
+        else
+        {
+            var given = request.Settings ?? throw new ArgumentException("A new run needs settings.", nameof(request));
+            RunAssembler.Conventions(given); // fails before any folder is made for a family the engine cannot train yet
+            var output = given.ResolvePath(given.Run.Output);
+            var name = given.Run.Name.Length > 0
+                ? given.Run.Name
+                : RunFolder.AutomaticName(output, given.Dataset.Task.ToTomlName(), given.Model.Size.ToTomlName(),
+                    given.Model.TrainingMode.ToTomlName(), given.Model.Quantization);
+            settings = Anchor(given, name);
+            folder = RunFolder.CreateNew(output, name);
+            ResolvedConfigWriter.WriteFile(settings, folder.ConfigPath,
+                [$"Resolved configuration of run {name}.", $"Source: {request.ConfigSource} (sha256 {request.ConfigSha256})"]);
+            log.WriteLine($"run folder: {folder.Path}");
+        }
+
+        var conventions = RunAssembler.Conventions(settings);
+        var dataset = WorkflowDataset.Load(settings, conventions, log);
+        var tokenizerFolder = RunFiles.TokenizerFolder(folder);
+        TinyTokenizer tokenizer;
+        if (resuming)
+        {
+            tokenizer = TinyTokenizer.Load(tokenizerFolder);
+        }
+        else
+        {
+            tokenizer = TinyTokenizer.Build(TaskExampleBuilder.Texts(dataset.Train, settings.Prompt.System),
+                new TinyTokenizerOptions { MaxNumber = settings.Dataset.ImageSize });
+            tokenizer.Save(tokenizerFolder);
+        }
+
+        using var context = RunAssembler.Assemble(settings, folder, request.Plugins, tokenizer, dataset, writeModelConfig: !resuming);
+        var model = context.Model;
+        log.WriteLine(model.DescribeParameters().Format());
+
+        var training = settings.Training;
+        var batches = new ExampleBatches(dataset.Train, context.Encoder, context.Images, context.Collator, (ulong)training.Seed);
+        var trainable = model.TrainableParameters();
+        using var optimizer = request.Plugins.Optimizer(training.Optimizer).Create(trainable,
+            new OptimizerHyperparameters(training.LearningRate, training.WeightDecay, training.Betas[0], training.Betas[1], training.Eps));
+        var precision = request.Plugins.Precision(settings.Model.Precision).Create();
+        var options = TrainerOptionsFrom(settings, request.Validator is not null);
+        var validator = request.Validator?.Invoke(context);
+        var checkpoints = new CheckpointStore(folder.CheckpointsPath, () => trainable, optimizer, folder.ConfigPath, training.CheckpointsKept);
+        var trainer = new Trainer(new VlmTrainingModel(model, context.Device), batches, optimizer, precision, options, validator, checkpoints);
+
+        TrainerState? resumeFrom = null;
+        if (resuming)
+        {
+            resumeFrom = CheckpointStore.Restore(folder.CheckpointsPath, trainable, optimizer);
+            precision.LoadState(resumeFrom.Precision);
+            log.WriteLine($"continuing after step {resumeFrom.Step} of {trainer.Plan.TotalSteps}");
+        }
+        log.WriteLine(Describe(trainer.Plan, dataset, settings));
+
+        TrainingSummary summary;
+        long resumedStep = resumeFrom?.Step ?? 0;
+        using (var metrics = JsonLinesLog<StepMetrics>.Open(folder.MetricsPath, m => m.Step <= resumedStep))
+        using (var validations = JsonLinesLog<ValidationRecord>.Open(folder.ValidationPath, v => v.Step <= resumedStep))
+        {
+            summary = trainer.Run(metrics, validations, request.Progress, resumeFrom, request.Cancellation);
+        }
+
+        SafetensorsWriter.Write(RunFiles.TrainedWeights(folder),
+            trainable.ToDictionary(p => p.Name, p => p.Parameter.detach().cpu()));
+        LossPlot.Save(folder.LossPlotPath, JsonLinesLog<StepMetrics>.ReadAll(folder.MetricsPath),
+            JsonLinesLog<ValidationRecord>.ReadAll(folder.ValidationPath));
+        var result = new TrainingSessionResult(folder, summary, dataset.Summaries.Select(s => s.ToString()).ToList());
+        AtomicFile.WriteAllText(folder.SummaryPath, JsonSerializer.Serialize(new
+        {
+            outcome = summary.Outcome.ToString(),
+            message = summary.Message,
+            steps = summary.State.Step,
+            updates = summary.State.Update,
+            skipped_updates = summary.State.SkippedUpdates,
+            non_finite_steps = summary.State.NonFiniteSteps,
+            best_metric = summary.State.BestMetric,
+            best_step = summary.State.BestStep,
+            effective_batch_size = summary.Plan.EffectiveBatchSize,
+            seconds = summary.Elapsed.TotalSeconds,
+            validation = summary.LastValidation,
+            data = result.DataSummaries,
+        }, SummaryJson));
+        return result;
+    }
+
+    /// <summary>The trainer's options from [training] (early stopping only when a validator exists).</summary>
+    public static TrainerOptions TrainerOptionsFrom(WorkflowSettings settings, bool hasValidator)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var t = settings.Training;
+        EarlyStoppingOptions? stopping = null;
+        if (t.EarlyStoppingMetric != EarlyStoppingMetric.None)
+        {
+            if (!hasValidator)
+                throw new WorkflowException(
+                    $"training.early_stopping_metric = \"{t.EarlyStoppingMetric.ToTomlName()}\" needs validation, but this run has none.");
+            stopping = new EarlyStoppingOptions(t.EarlyStoppingMetric.ToTomlName(),
+                HigherIsBetter: t.EarlyStoppingMetric != EarlyStoppingMetric.ValLoss, t.EarlyStoppingPatience, t.EarlyStoppingMinDelta);
+        }
+        return new TrainerOptions
+        {
+            Epochs = t.Epochs,
+            BatchSize = t.BatchSize,
+            GradientAccumulation = t.GradientAccumulation,
+            MaxSteps = t.MaxSteps,
+            LearningRate = t.LearningRate,
+            Schedule = t.LrSchedule switch
+            {
+                LrSchedule.Linear => ScheduleKind.Linear,
+                LrSchedule.Cosine => ScheduleKind.Cosine,
+                _ => ScheduleKind.Constant,
+            },
+            WarmupUpdates = t.WarmupSteps,
+            EvalIntervalUpdates = t.EvalInterval,
+            CheckpointIntervalUpdates = t.CheckpointInterval,
+            MaxNonFiniteSteps = t.MaxNonfiniteSteps,
+            EarlyStopping = stopping,
+        };
+    }
+
+    /// <summary>The settings as the run folder records them: paths made absolute (the copy lives elsewhere) and the run's name.</summary>
+    private static WorkflowSettings Anchor(WorkflowSettings settings, string name) => settings with
+    {
+        Model = settings.Model with { Path = settings.Model.Path is { } p ? settings.ResolvePath(p) : null },
+        Dataset = settings.Dataset with
+        {
+            Path = settings.ResolvePath(settings.Dataset.Path ?? "data"),
+            ValidationPath = settings.Dataset.ValidationPath is { } v ? settings.ResolvePath(v) : null,
+        },
+        Run = settings.Run with { Name = name, Output = settings.ResolvePath(settings.Run.Output) },
+    };
+
+    private static string Describe(TrainingPlan plan, WorkflowDataset dataset, WorkflowSettings settings) => Invariant(
+        $"plan: {dataset.TrainRecords} training images, {plan.Examples} examples ({string.Join("+", dataset.Tasks.Select(TaskKinds.Name))}), ") +
+        Invariant($"{dataset.Validation.Count} validation examples; batch {plan.BatchSize} x accumulation {plan.GradientAccumulation} = ") +
+        Invariant($"effective batch {plan.EffectiveBatchSize}; {plan.StepsPerEpoch} steps/epoch x {plan.Epochs} epochs = {plan.TotalSteps} steps, ") +
+        Invariant($"{plan.TotalUpdates} updates; {settings.Training.Optimizer} lr {settings.Training.LearningRate:G3} ({settings.Training.LrSchedule.ToTomlName()}), ") +
+        Invariant($"{settings.Model.Precision}, {settings.Model.TrainingMode.ToTomlName()}, quantization {settings.Model.Quantization}");
+}
+
+/// <summary>What a finished training session reports.</summary>
+public sealed record TrainingSessionResult(RunFolder Folder, TrainingSummary Summary, IReadOnlyList<string> DataSummaries);

@@ -1,0 +1,35 @@
+using VlmForge.Abstractions.Optimizers;
+using VlmForge.Data.Batching;
+using VlmForge.Engine.Training;
+using VlmForge.Models.Modeling;
+using static TorchSharp.torch;
+
+namespace VlmForge.Engine.Pipeline;
+
+/// <summary>Presents a vision-language model to the trainer: batches move to the model's device, the loss comes back.</summary>
+public sealed class VlmTrainingModel : ITrainableModel
+{
+    private readonly IVisionLanguageModel _model;
+    private readonly Device _device;
+
+    public VlmTrainingModel(IVisionLanguageModel model, Device device)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(device);
+        _model = model;
+        _device = device;
+        TrainableParameters = model.TrainableParameters();
+    }
+
+    public IReadOnlyList<NamedParameter> TrainableParameters { get; }
+
+    public void SetTraining(bool training) => _model.train(training);
+
+    public Tensor Loss(VlmBatch batch)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        var output = _model.Forward(new VlmInputs(
+            batch.PixelValues.to(_device), batch.InputIds.to(_device), batch.AttentionMask.to(_device), batch.Labels.to(_device)));
+        return output.Loss ?? throw new InvalidOperationException("The model returned no loss although labels were given.");
+    }
+}

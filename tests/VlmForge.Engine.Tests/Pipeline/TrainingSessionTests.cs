@@ -1,0 +1,150 @@
+using VlmForge.Engine.Checkpoints;
+using VlmForge.Engine.Pipeline;
+using VlmForge.Engine.Plugins;
+using VlmForge.Engine.Reporting;
+using VlmForge.Engine.Runs;
+using VlmForge.Engine.Training;
+using VlmForge.Settings;
+using VlmForge.Settings.Loading;
+
+namespace VlmForge.Engine.Tests.Pipeline;
+
+/// <summary>Whole training runs of the tiny model on a small synthetic dataset (seconds each).</summary>
+[Collection(TorchGlobalState.Name)]
+public sealed class TrainingSessionTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("vlmforge-session-").FullName;
+    private readonly PluginCatalog _plugins = PluginCatalog.Load([]);
+
+    public void Dispose()
+    {
+        _plugins.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+
+    private const string Config = """
+        [model]
+        family = "tiny"
+        size = "tiny"
+        training_mode = "full"
+        quantization = "none"
+        precision = "fp32"
+
+        [training]
+        epochs = 2
+        learning_rate = 0.002
+        batch_size = 8
+        max_steps = 8
+        checkpoint_interval = 2
+        seed = 5
+
+        [dataset]
+        path = "data"
+        synthetic = "shapes"
+        synthetic_count = 24
+        image_size = 32
+        task = "mixed"
+        validation_split = 0.25
+
+        [run]
+        name = "{name}"
+        threads = 1
+        """;
+
+    private WorkflowSettings Settings(string name)
+    {
+        var text = Config.Replace("{name}", name);
+        var result = WorkflowLoader.LoadText(text, Path.Combine(_dir, "vlmforge.toml"), _plugins, _dir);
+        return result.GetSettingsOrThrow();
+    }
+
+    private TrainingSessionResult Train(WorkflowSettings? settings, string? resume = null, Func<long, bool>? stopAfter = null)
+    {
+        using var cancellation = new CancellationTokenSource();
+        var progress = new StoppingProgress(new ConsoleTrainingProgress(TextWriter.Null, interactive: false),
+            step => { if (stopAfter?.Invoke(step) == true) cancellation.Cancel(); });
+        return TrainingSession.Run(new TrainingRequest
+        {
+            Settings = settings,
+            ResumeFolder = resume,
+            Plugins = _plugins,
+            Log = TextWriter.Null,
+            Progress = progress,
+            Cancellation = cancellation.Token,
+        });
+    }
+
+    [Fact]
+    public void A_run_writes_its_folder_and_the_loss_falls()
+    {
+        var settings = Settings("basic");
+        var result = Train(settings with { Training = settings.Training with { MaxSteps = 16, Epochs = 20 } });
+        var run = result.Folder;
+
+        Assert.Equal(TrainingOutcome.Completed, result.Summary.Outcome);
+        foreach (var file in new[] { run.ConfigPath, run.MetricsPath, run.LossPlotPath, run.SummaryPath, RunFiles.TrainedWeights(run), RunFiles.ModelConfig(run) })
+            Assert.True(File.Exists(file), $"{file} should exist");
+        Assert.True(File.Exists(Path.Combine(RunFiles.TokenizerFolder(run), "vocab.txt")));
+        var metrics = JsonLinesLog<StepMetrics>.ReadAll(run.MetricsPath);
+        Assert.Equal(Enumerable.Range(1, 16).Select(i => (long)i), metrics.Select(m => m.Step));
+        Assert.True(metrics.TakeLast(3).Average(m => m.Loss) < metrics.Take(3).Average(m => m.Loss) * 0.9,
+            $"loss should fall: {string.Join(", ", metrics.Select(m => m.Loss.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}");
+        // Written every 2 updates; checkpoints_kept (default 3) keeps the newest three.
+        Assert.Equal([12L, 14L, 16L], CheckpointStore.List(run.CheckpointsPath).Select(c => c.Step));
+        Assert.Contains("path = \"" + Path.Combine(_dir, "data").Replace("\\", "\\\\"), File.ReadAllText(run.ConfigPath));
+    }
+
+    [Fact]
+    public void Same_config_and_seed_give_identical_metrics()
+    {
+        var first = JsonLinesLog<StepMetrics>.ReadAll(Train(Settings("same-a")).Folder.MetricsPath);
+        var second = JsonLinesLog<StepMetrics>.ReadAll(Train(Settings("same-b")).Folder.MetricsPath);
+
+        Assert.Equal(8, first.Count);
+        Assert.Equal(Reproducible(first), Reproducible(second));
+    }
+
+    [Fact]
+    public void Resuming_after_an_interruption_gives_the_metrics_of_an_uninterrupted_run_bit_for_bit()
+    {
+        var uninterrupted = JsonLinesLog<StepMetrics>.ReadAll(Train(Settings("whole")).Folder.MetricsPath);
+
+        var stopped = Train(Settings("stopped"), stopAfter: step => step == 3);
+        Assert.Equal(TrainingOutcome.Interrupted, stopped.Summary.Outcome);
+        Assert.Equal(3, stopped.Summary.State.Step); // every step is an update boundary here (no accumulation)
+        var resumed = Train(null, resume: stopped.Folder.Path);
+
+        Assert.Equal(TrainingOutcome.Completed, resumed.Summary.Outcome);
+        var metrics = JsonLinesLog<StepMetrics>.ReadAll(resumed.Folder.MetricsPath);
+        Assert.Equal(Reproducible(uninterrupted), Reproducible(metrics));
+    }
+
+    [Fact]
+    public void A_new_run_never_reuses_an_existing_folder()
+    {
+        Train(Settings("taken"));
+        var e = Assert.Throws<IOException>(() => Train(Settings("taken")));
+        Assert.Contains("--resume", e.Message);
+    }
+
+    private static IEnumerable<(long, double, double, double?, bool)> Reproducible(IEnumerable<StepMetrics> metrics) =>
+        metrics.Select(m => (m.Step, m.Loss, m.LearningRate, m.GradNorm, m.Skipped));
+
+    /// <summary>Forwards to a real progress display and lets a test ask for a stop after a given step.</summary>
+    private sealed class StoppingProgress(ITrainingProgress inner, Action<long> afterStep) : ITrainingProgress
+    {
+        public void Run(long totalSteps, long firstStep, Action<IProgressSink> body) =>
+            inner.Run(totalSteps, firstStep, sink => body(new Sink(sink, afterStep)));
+
+        private sealed class Sink(IProgressSink inner, Action<long> afterStep) : IProgressSink
+        {
+            public void Step(long step, int epoch, int epochs, double loss, double learningRate)
+            {
+                inner.Step(step, epoch, epochs, loss, learningRate);
+                afterStep(step);
+            }
+
+            public void Message(string line) => inner.Message(line);
+        }
+    }
+}
