@@ -16,17 +16,20 @@ public static class CheckCommand
         var format = new Option<string>("--format") { Description = "text (file:line:col) or msbuild (file(line,col), for build logs).", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "msbuild");
 
-        var command = new Command("check", "Validate a vlmforge.toml: errors and advice with file:line:col; exit code 1 on errors.") { config, format };
+        var plugins = WorkflowSource.PluginFoldersOption();
+        var command = new Command("check", "Validate a vlmforge.toml: errors and advice with file:line:col; exit code 1 on errors.") { config, format, plugins };
         command.SetAction(parse => Run(parse.GetValue(config)!, parse.GetValue(format) == "msbuild",
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, parse.GetValue(plugins)!));
         return command;
     }
 
-    public static int Run(string path, bool msbuild, TextWriter output, TextWriter error)
+    public static int Run(string path, bool msbuild, TextWriter output, TextWriter error, IEnumerable<string>? pluginFolders = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        var result = WorkflowLoader.LoadFile(path);
+        // Plugin names are checked against what is installed: built-ins, --plugins folders and VLMFORGE_PLUGINS.
+        using var plugins = WorkflowSource.LoadPlugins(pluginFolders ?? []);
+        var result = WorkflowLoader.LoadFile(path, plugins);
         foreach (var diagnostic in result.Diagnostics)
         {
             var line = msbuild ? diagnostic.ToMSBuildString() : diagnostic.ToString();
