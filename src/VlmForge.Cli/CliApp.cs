@@ -19,6 +19,8 @@ public static class CliApp
         root.Add(SettingsCommand.Create());
         root.Add(PluginsCommand.Create());
         root.Add(TrainCommand.Create());
+        root.Add(DataCommand.Create());
+        root.Add(CompareCommand.Create());
 
         foreach (var option in root.Options)
         {
