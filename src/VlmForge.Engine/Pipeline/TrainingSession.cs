@@ -79,6 +79,11 @@ public static class TrainingSession
         using var optimizer = request.Plugins.Optimizer(training.Optimizer).Create(trainable,
             new OptimizerHyperparameters(training.LearningRate, training.WeightDecay, training.Betas[0], training.Betas[1], training.Eps));
         var precision = request.Plugins.Precision(settings.Model.Precision).Create();
+        if (precision.ComputeDtype == ScalarType.BFloat16 && context.Device.type == TorchSharp.DeviceType.CPU && CpuFeatures.HasNativeBf16 == false)
+        {
+            log.WriteLine("note: this CPU has no native bf16 (avx512_bf16 / amx_bf16), so bf16 matmuls are emulated and can be " +
+                          "slower than fp32 here; precision = \"fp32\" may train faster on this machine.");
+        }
         var options = TrainerOptionsFrom(settings, request.Validator is not null);
         var validator = request.Validator?.Invoke(context);
         var checkpoints = new CheckpointStore(folder.CheckpointsPath, () => trainable, optimizer, folder.ConfigPath, training.CheckpointsKept);
