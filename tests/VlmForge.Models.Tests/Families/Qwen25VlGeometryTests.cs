@@ -43,21 +43,17 @@ public class Qwen25VlGeometryTests
         using var scope = NewDisposeScope();
         var config = FamilyFixtures.QwenConfig().Vision; // patch 2, merge 2, window 8 px = 4 x 4 patches
         // 16 x 12 px: 8 x 6 patches; windows are 4 x 4 patches, the right column of windows only 2 patches wide.
-        var mask = Qwen25VlVisionGeometry.WindowMask(16, 12, config, CPU)[0, 0];
+        var layout = WindowLayout.For(16, 12, config, CPU);
         var (rows, columns) = Qwen25VlVisionGeometry.PatchCoordinates(16, 12, config, CPU);
-        int Index(long row, long column)
-        {
-            var r = rows.data<long>().ToArray();
-            var c = columns.data<long>().ToArray();
-            return Enumerable.Range(0, r.Length).Single(i => r[i] == row && c[i] == column);
-        }
+        var r = rows.data<long>().ToArray();
+        var c = columns.data<long>().ToArray();
+        var slot = layout.Scatter.data<long>().ToArray();
+        long Window(long row, long column) => slot[Enumerable.Range(0, r.Length).Single(i => r[i] == row && c[i] == column)] / layout.TokensPerWindow;
 
-        Assert.True(mask[Index(0, 0), Index(3, 3)].item<bool>());
-        Assert.False(mask[Index(0, 0), Index(0, 4)].item<bool>());
-        Assert.False(mask[Index(3, 3), Index(4, 3)].item<bool>());
-        Assert.True(mask[Index(4, 4), Index(7, 5)].item<bool>());
-        // Four windows: 16 + 8 + 16 + 8 patches, so 16² + 8² + 16² + 8² attending pairs.
-        Assert.Equal(640, mask.sum().item<long>());
+        Assert.Equal(Window(0, 0), Window(3, 3));
+        Assert.NotEqual(Window(0, 0), Window(0, 4));
+        Assert.NotEqual(Window(3, 3), Window(4, 3));
+        Assert.Equal(Window(4, 4), Window(7, 5));
     }
 
     [Fact]

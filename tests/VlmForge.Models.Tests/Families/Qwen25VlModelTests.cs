@@ -72,6 +72,37 @@ public class Qwen25VlModelTests
         Assert.Equal([true, true, false, false, true, true, false, false, false, false, false, false, false, false, false, false], moved);
     }
 
+    [Theory]
+    [InlineData(16, 16)] // one full window
+    [InlineData(16, 12)] // one window cut short by the image edge: padded slots must be hidden
+    public void A_window_that_covers_the_image_attends_like_full_attention(int height, int width)
+    {
+        var windowedJson = FamilyFixtures.QwenConfigJson(fullAttentionBlocks: [], depth: 1);
+        windowedJson["vision_config"]!["window_size"] = 16;
+        var windowed = Qwen25VlConfig.Parse(windowedJson.ToJsonString(), "windowed");
+        var full = FamilyFixtures.QwenConfig(fullAttentionBlocks: [0], depth: 1);
+        using var windowedModel = FamilyFixtures.Build(windowed, FamilyFixtures.Full(), seed: 5);
+        using var fullModel = FamilyFixtures.Build(full, FamilyFixtures.Full(), seed: 5);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var batch = FamilyFixtures.QwenBatch([3, 2], imageHeight: height, imageWidth: width) with { Labels = null };
+
+        TensorAssert.Close(fullModel.Forward(batch).Logits, windowedModel.Forward(batch).Logits, atol: 1e-5);
+    }
+
+    [Fact]
+    public void The_window_layout_puts_every_patch_in_one_slot_and_pads_cut_windows()
+    {
+        using var scope = NewDisposeScope();
+        var config = FamilyFixtures.QwenConfig().Vision; // windows of 4 x 4 patches
+        var layout = WindowLayout.For(16, 12, config, CPU); // 8 x 6 patches: 2 x 2 windows, the right ones 2 wide
+
+        Assert.Equal((4L, 16L), (layout.Windows, layout.TokensPerWindow));
+        Assert.Equal(Enumerable.Range(0, 48).Select(i => (long)i), layout.Gather.index_select(0, layout.Scatter).data<long>().ToArray());
+        Assert.Equal(48, layout.KeyMask.sum().item<long>());
+        Assert.Equal(new long[] { 16, 8, 16, 8 }, layout.KeyMask.sum([1L]).data<long>().ToArray());
+    }
+
     [Fact]
     public void Cached_decoding_gives_the_logits_of_a_full_recompute()
     {
@@ -119,5 +150,36 @@ public class Qwen25VlModelTests
 
         TensorAssert.Close(logits[.., .., 59] * 2, changed[.., .., 59], atol: 1e-5, rtol: 1e-5);
         TensorAssert.Close(logits[.., .., 0..59], changed[.., .., 0..59], atol: 1e-6);
+    }
+}
+
+public class FamilyGradientCheckpointingTests
+{
+    [Fact]
+    public void Checkpointed_vision_blocks_and_decoder_layers_give_the_same_gradients()
+    {
+        using var scope = NewDisposeScope();
+        var batch = FamilyFixtures.QwenBatch([5, 3]);
+        Dictionary<string, Tensor> Gradients(bool checkpointing)
+        {
+            using var model = FamilyFixtures.Build(FamilyFixtures.QwenConfig(), FamilyFixtures.LoraSetup(targets: ["q_proj", "qkv", "up_proj"]) with
+            {
+                GradientCheckpointing = checkpointing,
+            });
+            model.train();
+            model.Forward(batch).Loss!.backward();
+            return model.TrainableParameters().ToDictionary(p => p.Name, p => p.Parameter.grad!.clone().DetachFromDisposeScope());
+        }
+
+        var plain = Gradients(false);
+        var checkpointed = Gradients(true);
+
+        Assert.Equal(plain.Keys.Order(), checkpointed.Keys.Order());
+        Assert.Contains(plain.Keys, k => k.StartsWith("visual.blocks.1.", StringComparison.Ordinal));
+        foreach (var (name, gradient) in plain)
+        {
+            TensorAssert.Close(gradient, checkpointed[name], atol: 1e-6, rtol: 1e-4, what: name);
+        }
+        Assert.Contains(plain.Values, g => g.abs().sum().item<float>() > 0);
     }
 }

@@ -72,6 +72,9 @@ public class SnapshotLoadingTests
         Assert.All(model.TrainableParameters(), p => Assert.Contains(".lora_", p.Name, StringComparison.Ordinal));
         Assert.All(model.named_parameters().Where(p => !p.parameter.requires_grad), p => Assert.Equal(ScalarType.BFloat16, p.parameter.dtype));
         Assert.All(model.parameters(), p => Assert.Equal(DeviceType.CPU, p.device_type));
+        var table = model.DescribeParameters();
+        Assert.Contains(table.Rows, r => r.Module == "visual" && r.Kind == VlmForge.Models.Inspection.ParameterKind.Quantized && r.FrozenParameters > 0);
+        Assert.Contains(table.Rows, r => r.Module == "model" && r.Kind == VlmForge.Models.Inspection.ParameterKind.Lora && r.TrainableParameters > 0);
         using var scope = NewDisposeScope();
         Assert.True(float.IsFinite(model.Forward(FamilyFixtures.QwenBatch([3])).Loss!.item<float>()));
     }

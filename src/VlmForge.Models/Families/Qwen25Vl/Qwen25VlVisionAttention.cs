@@ -40,7 +40,7 @@ public sealed class Qwen25VlVisionAttention : nn.Module<Tensor, VisionAttentionC
         var sin = context.Sin.unsqueeze(0);
         q = RotaryEmbedding.Apply(q.to(ScalarType.Float32), cos, sin).to(v.dtype);
         k = RotaryEmbedding.Apply(k.to(ScalarType.Float32), cos, sin).to(v.dtype);
-        var attended = nn.functional.scaled_dot_product_attention(q, k, v, attn_mask: windowed ? context.WindowMask : null);
+        var attended = windowed ? WindowAttention(q, k, v, context) : nn.functional.scaled_dot_product_attention(q, k, v);
         var merged = attended.transpose(1, 2).reshape(n, patches, heads * headDim);
         return proj.call(merged).MoveToOuterDisposeScope();
     }
@@ -48,6 +48,29 @@ public sealed class Qwen25VlVisionAttention : nn.Module<Tensor, VisionAttentionC
     /// <inheritdoc />
     public void ReplaceChild(string name, nn.Module<Tensor, Tensor> replacement) =>
         ChildSlots.Replace(this, _internal_submodules, name, replacement);
+
+    /// <summary>Attention within windows: [N, heads, patches, d] laid out as [N·windows, heads, slots, d] and back.</summary>
+    private Tensor WindowAttention(Tensor q, Tensor k, Tensor v, VisionAttentionContext context)
+    {
+        using var scope = NewDisposeScope();
+        var (n, patches) = (q.shape[0], q.shape[2]);
+        var windows = context.Windows;
+        var slots = context.Gather.shape[0] / windows;
+        Tensor Windowed(Tensor x)
+        {
+            // A zero row at index `patches` fills the padded slots.
+            var padded = cat([x, zeros(n, heads, 1, headDim, x.dtype, x.device)], 2);
+            return padded.index_select(2, context.Gather).view(n, heads, windows, slots, headDim)
+                .permute(0, 2, 1, 3, 4).reshape(n * windows, heads, slots, headDim);
+        }
+
+        var mask = context.KeyMask.numel() == 0
+            ? null
+            : context.KeyMask.view(1, windows, 1, 1, slots).expand(n, windows, 1, 1, slots).reshape(n * windows, 1, 1, slots);
+        var attended = nn.functional.scaled_dot_product_attention(Windowed(q), Windowed(k), Windowed(v), attn_mask: mask);
+        var back = attended.view(n, windows, heads, slots, headDim).permute(0, 2, 1, 3, 4).reshape(n, heads, windows * slots, headDim);
+        return back.index_select(2, context.Scatter).MoveToOuterDisposeScope();
+    }
 }
 
 /// <summary>The vision SwiGLU feed-forward with biases: down_proj(silu(gate_proj(x)) · up_proj(x)).</summary>

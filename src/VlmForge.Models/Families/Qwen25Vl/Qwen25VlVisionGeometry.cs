@@ -3,9 +3,8 @@ using static TorchSharp.torch;
 namespace VlmForge.Models.Families.Qwen25Vl;
 
 /// <summary>
-/// Where each patch of an image sits, in the patchifier's order: its row and column (for the 2D rotary positions) and
-/// its attention window. A window is window_size pixels square (112 = 4 x 4 merged tokens); windows start at the
-/// top-left, so the last row and column of windows may be smaller, exactly as Qwen's padded window index leaves them.
+/// Where each patch of an image sits, in the patchifier's order: its row and column, and the 2D rotary tables built
+/// from them. (The attention windows are in <see cref="WindowLayout"/>.)
 /// </summary>
 public static class Qwen25VlVisionGeometry
 {
@@ -23,20 +22,6 @@ public static class Qwen25VlVisionGeometry
         var rows = (rowGroup * merge + inRow).expand(shape).reshape(-1);
         var columns = (columnGroup * merge + inColumn).expand(shape).reshape(-1);
         return (rows.MoveToOuterDisposeScope(), columns.MoveToOuterDisposeScope());
-    }
-
-    /// <summary>[1, 1, patches, patches] bool: whether two patches share an attention window.</summary>
-    public static Tensor WindowMask(long height, long width, Qwen25VlVisionConfig config, Device device)
-    {
-        ArgumentNullException.ThrowIfNull(config);
-        using var scope = NewDisposeScope();
-        var (rows, columns) = PatchCoordinates(height, width, config, device);
-        long patchesPerWindow = config.WindowSize / config.PatchSize;
-        long windowColumns = (width / config.PatchSize + patchesPerWindow - 1) / patchesPerWindow;
-        var window = rows.div(patchesPerWindow, rounding_mode: RoundingMode.floor) * windowColumns
-            + columns.div(patchesPerWindow, rounding_mode: RoundingMode.floor);
-        var same = window.unsqueeze(1) == window.unsqueeze(0);
-        return same.unsqueeze(0).unsqueeze(0).MoveToOuterDisposeScope();
     }
 
     /// <summary>

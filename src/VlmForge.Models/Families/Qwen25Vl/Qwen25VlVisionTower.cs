@@ -10,10 +10,10 @@ namespace VlmForge.Models.Families.Qwen25Vl;
 /// attention (full attention in <c>fullatt_block_indexes</c>), and the 2x2 patch merger.
 /// </summary>
 /// <remarks>
-/// The reference reorders patches window by window so its variable-length attention kernel sees each window as one
-/// sequence, and restores the order after the merger. Attention with a same-window mask over the original order is the
-/// same function (attention and the per-group merger do not depend on where a window's patches sit), so no reordering
-/// is done here; the results agree up to float summation order.
+/// The reference reorders patches window by window for the whole tower so its variable-length attention kernel sees
+/// each window as one sequence, and restores the order after the merger. Here the patches keep the processor's order
+/// and only windowed attention lays them out window by window (<see cref="WindowLayout"/>), padding the windows the
+/// image edge cuts short: the same function, equal up to float summation order.
 /// </remarks>
 public sealed class Qwen25VlVisionTower : nn.Module<Tensor, Tensor>
 {
@@ -45,10 +45,11 @@ public sealed class Qwen25VlVisionTower : nn.Module<Tensor, Tensor>
         var patches = Qwen25VlPatchifier.Patchify(pixels, config.PatchSize, config.TemporalPatchSize, config.SpatialMergeSize);
         var hidden = patch_embed.call(patches);
         var (cos, sin) = Qwen25VlVisionGeometry.RotaryTables(height, width, config, hidden.device);
-        var mask = Qwen25VlVisionGeometry.WindowMask(height, width, config, hidden.device);
+        var layout = WindowLayout.For(height, width, config, hidden.device);
+        var windows = layout.Windows;
         hidden = CheckpointedStack.Run(
-            blocks, hidden, [cos, sin, mask], GradientCheckpointing,
-            (block, x, c) => block.call(x, new VisionAttentionContext(c[0], c[1], c[2])));
+            blocks, hidden, [cos, sin, layout.Gather, layout.Scatter, layout.KeyMask], GradientCheckpointing,
+            (block, x, c) => block.call(x, new VisionAttentionContext(c[0], c[1], c[2], c[3], c[4], windows)));
         return merger.call(hidden).MoveToOuterDisposeScope();
     }
 }
