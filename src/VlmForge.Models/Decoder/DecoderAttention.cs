@@ -20,16 +20,23 @@ public sealed class DecoderAttention : nn.Module<Tensor, AttentionContext, Tenso
     private readonly long headDim;
 
     /// <summary>Attention for layer <paramref name="layerIndex"/> (its slot in the cache).</summary>
-    public DecoderAttention(int layerIndex, long width, long heads, long keyValueHeads, ScalarType computeDtype, Device device)
+    /// <param name="layerIndex">The layer's slot in the key/value cache.</param>
+    /// <param name="width">Model width.</param>
+    /// <param name="heads">Query heads.</param>
+    /// <param name="keyValueHeads">Key/value heads.</param>
+    /// <param name="computeDtype">The dtype the matmuls run in.</param>
+    /// <param name="device">Where the weights live.</param>
+    /// <param name="attentionBias">Whether q_proj, k_proj and v_proj have a bias (Qwen2: yes; Llama: no). o_proj never has one.</param>
+    public DecoderAttention(int layerIndex, long width, long heads, long keyValueHeads, ScalarType computeDtype, Device device, bool attentionBias = false)
         : base("self_attn")
     {
         this.layerIndex = layerIndex;
         this.heads = heads;
         this.keyValueHeads = keyValueHeads;
         headDim = width / heads;
-        q_proj = new CastingLinear(width, heads * headDim, hasBias: false, computeDtype, device);
-        k_proj = new CastingLinear(width, keyValueHeads * headDim, hasBias: false, computeDtype, device);
-        v_proj = new CastingLinear(width, keyValueHeads * headDim, hasBias: false, computeDtype, device);
+        q_proj = new CastingLinear(width, heads * headDim, attentionBias, computeDtype, device);
+        k_proj = new CastingLinear(width, keyValueHeads * headDim, attentionBias, computeDtype, device);
+        v_proj = new CastingLinear(width, keyValueHeads * headDim, attentionBias, computeDtype, device);
         o_proj = new CastingLinear(heads * headDim, width, hasBias: false, computeDtype, device);
         RegisterComponents();
     }

@@ -13,11 +13,13 @@ public sealed class DecoderLayer : nn.Module<Tensor, AttentionContext, Tensor>
     private readonly DecoderMlp mlp;
 
     /// <summary>Layer <paramref name="layerIndex"/> of the decoder.</summary>
-    public DecoderLayer(int layerIndex, long width, long heads, long keyValueHeads, long intermediate, double eps, ScalarType computeDtype, Device device)
+    public DecoderLayer(
+        int layerIndex, long width, long heads, long keyValueHeads, long intermediate, double eps, ScalarType computeDtype, Device device,
+        bool attentionBias = false)
         : base("decoder_layer")
     {
         input_layernorm = new RmsNorm(width, eps, device);
-        self_attn = new DecoderAttention(layerIndex, width, heads, keyValueHeads, computeDtype, device);
+        self_attn = new DecoderAttention(layerIndex, width, heads, keyValueHeads, computeDtype, device, attentionBias);
         post_attention_layernorm = new RmsNorm(width, eps, device);
         mlp = new DecoderMlp(width, intermediate, computeDtype, device);
         RegisterComponents();

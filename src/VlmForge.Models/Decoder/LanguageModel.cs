@@ -13,16 +13,16 @@ public sealed class LanguageModel : nn.Module<Tensor, AttentionContext, Tensor>
     private readonly ModuleList<DecoderLayer> layers;
     private readonly RmsNorm norm;
 
-    /// <summary>A decoder with <paramref name="layerCount"/> layers.</summary>
+    /// <summary>A decoder with <paramref name="layerCount"/> layers (<paramref name="attentionBias"/>: q/k/v projections with a bias, as in Qwen2).</summary>
     public LanguageModel(
         long vocabSize, long width, int layerCount, long heads, long keyValueHeads, long intermediate, double eps,
-        ScalarType computeDtype, Device device)
+        ScalarType computeDtype, Device device, bool attentionBias = false)
         : base("language_model")
     {
         embed_tokens = new TokenEmbedding(vocabSize, width, computeDtype, device);
         layers = new ModuleList<DecoderLayer>(
             Enumerable.Range(0, layerCount)
-                .Select(i => new DecoderLayer(i, width, heads, keyValueHeads, intermediate, eps, computeDtype, device))
+                .Select(i => new DecoderLayer(i, width, heads, keyValueHeads, intermediate, eps, computeDtype, device, attentionBias))
                 .ToArray());
         norm = new RmsNorm(width, eps, device);
         RegisterComponents();
@@ -33,6 +33,9 @@ public sealed class LanguageModel : nn.Module<Tensor, AttentionContext, Tensor>
 
     /// <summary>Number of layers (cache slots).</summary>
     public int LayerCount => layers.Count;
+
+    /// <summary>The token table (a tied output head reads its weight).</summary>
+    public TokenEmbedding EmbedTokens => embed_tokens;
 
     /// <summary>Token vectors [B, T, width] in the compute dtype.</summary>
     public Tensor Embed(Tensor inputIds) => embed_tokens.call(inputIds);

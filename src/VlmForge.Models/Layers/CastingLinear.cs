@@ -8,7 +8,7 @@ namespace VlmForge.Models.Layers;
 /// <c>y = x Wᵀ + b</c> computed in the compute dtype. Trainable weights stay float32 (master weights) and are cast on
 /// the way in, so bf16 really runs the matmul in bf16; frozen weights are stored in the compute dtype already.
 /// </summary>
-public sealed class CastingLinear : nn.Module<Tensor, Tensor>, IFreezable
+public sealed class CastingLinear : nn.Module<Tensor, Tensor>, IFreezable, IParameterOwner
 {
     private Parameter weight;
     private Parameter? bias;
@@ -58,6 +58,29 @@ public sealed class CastingLinear : nn.Module<Tensor, Tensor>, IFreezable
         if (bias is not null)
         {
             bias = Swap("bias", bias, storageDtype);
+        }
+    }
+
+    /// <inheritdoc />
+    public void ReplaceParameter(string name, Parameter replacement)
+    {
+        ArgumentNullException.ThrowIfNull(replacement);
+        Parameter current = name switch
+        {
+            "weight" => weight,
+            "bias" when bias is not null => bias,
+            _ => throw ParameterReplacement.Unknown(nameof(CastingLinear), name),
+        };
+        ParameterReplacement.CheckShape(nameof(CastingLinear), name, current, replacement);
+        ConditionallyRegisterParameter(name, replacement);
+        current.Dispose();
+        if (name == "weight")
+        {
+            weight = replacement;
+        }
+        else
+        {
+            bias = replacement;
         }
     }
 

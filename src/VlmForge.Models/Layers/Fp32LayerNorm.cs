@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace VlmForge.Models.Layers;
 
 /// <summary>LayerNorm with weight and bias over the last dimension, computed in float32 and returned in the input's dtype.</summary>
-public sealed class Fp32LayerNorm : nn.Module<Tensor, Tensor>, IFreezable
+public sealed class Fp32LayerNorm : nn.Module<Tensor, Tensor>, IFreezable, IParameterOwner
 {
     private Parameter weight;
     private Parameter bias;
@@ -44,5 +44,28 @@ public sealed class Fp32LayerNorm : nn.Module<Tensor, Tensor>, IFreezable
         bias.Dispose();
         weight = frozenWeight;
         bias = frozenBias;
+    }
+
+    /// <inheritdoc />
+    public void ReplaceParameter(string name, Parameter replacement)
+    {
+        ArgumentNullException.ThrowIfNull(replacement);
+        Parameter current = name switch
+        {
+            "weight" => weight,
+            "bias" => bias,
+            _ => throw ParameterReplacement.Unknown(nameof(Fp32LayerNorm), name),
+        };
+        ParameterReplacement.CheckShape(nameof(Fp32LayerNorm), name, current, replacement);
+        ConditionallyRegisterParameter(name, replacement);
+        current.Dispose();
+        if (name == "weight")
+        {
+            weight = replacement;
+        }
+        else
+        {
+            bias = replacement;
+        }
     }
 }

@@ -8,7 +8,7 @@ namespace VlmForge.Models.Layers;
 /// Cuts an image into non-overlapping square patches and projects each to a vector: a convolution whose kernel and
 /// stride are the patch size (HF <c>patch_embedding</c>: weight [width, channels, patch, patch], bias [width]).
 /// </summary>
-public sealed class PatchEmbedding : nn.Module<Tensor, Tensor>, IFreezable
+public sealed class PatchEmbedding : nn.Module<Tensor, Tensor>, IFreezable, IParameterOwner
 {
     private Parameter weight;
     private Parameter bias;
@@ -50,5 +50,28 @@ public sealed class PatchEmbedding : nn.Module<Tensor, Tensor>, IFreezable
         bias.Dispose();
         weight = frozenWeight;
         bias = frozenBias;
+    }
+
+    /// <inheritdoc />
+    public void ReplaceParameter(string name, Parameter replacement)
+    {
+        ArgumentNullException.ThrowIfNull(replacement);
+        Parameter current = name switch
+        {
+            "weight" => weight,
+            "bias" => bias,
+            _ => throw ParameterReplacement.Unknown(nameof(PatchEmbedding), name),
+        };
+        ParameterReplacement.CheckShape(nameof(PatchEmbedding), name, current, replacement);
+        ConditionallyRegisterParameter(name, replacement);
+        current.Dispose();
+        if (name == "weight")
+        {
+            weight = replacement;
+        }
+        else
+        {
+            bias = replacement;
+        }
     }
 }

@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace VlmForge.Models.Layers;
 
 /// <summary>Root-mean-square norm (Llama): <c>x / sqrt(mean(x²) + eps) · weight</c>, computed in float32.</summary>
-public sealed class RmsNorm : nn.Module<Tensor, Tensor>, IFreezable
+public sealed class RmsNorm : nn.Module<Tensor, Tensor>, IFreezable, IParameterOwner
 {
     private Parameter weight;
     private readonly double eps;
@@ -40,5 +40,19 @@ public sealed class RmsNorm : nn.Module<Tensor, Tensor>, IFreezable
         ConditionallyRegisterParameter("weight", frozen);
         weight.Dispose();
         weight = frozen;
+    }
+
+    /// <inheritdoc />
+    public void ReplaceParameter(string name, Parameter replacement)
+    {
+        ArgumentNullException.ThrowIfNull(replacement);
+        if (name != "weight")
+        {
+            throw ParameterReplacement.Unknown(nameof(RmsNorm), name);
+        }
+        ParameterReplacement.CheckShape(nameof(RmsNorm), name, weight, replacement);
+        ConditionallyRegisterParameter(name, replacement);
+        weight.Dispose();
+        weight = replacement;
     }
 }

@@ -8,7 +8,7 @@ namespace VlmForge.Models.Layers;
 /// A lookup table of token vectors. The lookup happens in the stored dtype and only the gathered rows are cast to the
 /// compute dtype, which is far cheaper than casting the whole table each step.
 /// </summary>
-public sealed class TokenEmbedding : nn.Module<Tensor, Tensor>, IFreezable
+public sealed class TokenEmbedding : nn.Module<Tensor, Tensor>, IFreezable, IParameterOwner
 {
     private Parameter weight;
 
@@ -51,5 +51,19 @@ public sealed class TokenEmbedding : nn.Module<Tensor, Tensor>, IFreezable
         ConditionallyRegisterParameter("weight", frozen);
         weight.Dispose();
         weight = frozen;
+    }
+
+    /// <inheritdoc />
+    public void ReplaceParameter(string name, Parameter replacement)
+    {
+        ArgumentNullException.ThrowIfNull(replacement);
+        if (name != "weight")
+        {
+            throw ParameterReplacement.Unknown(nameof(TokenEmbedding), name);
+        }
+        ParameterReplacement.CheckShape(nameof(TokenEmbedding), name, weight, replacement);
+        ConditionallyRegisterParameter(name, replacement);
+        weight.Dispose();
+        weight = replacement;
     }
 }

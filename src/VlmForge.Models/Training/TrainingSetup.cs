@@ -17,8 +17,14 @@ public static class TrainingSetup
     /// <param name="model">The root module; its linear layers must be <see cref="CastingLinear"/> held by an <see cref="IChildHost"/>.</param>
     /// <param name="setup">Mode, LoRA settings, quantizer, compute dtype.</param>
     /// <param name="isQuantizable">Which linear paths a quantizer may store (decoder and vision tower, not the head).</param>
+    /// <param name="prepare">
+    /// Called with a module's path just before that module is frozen, quantized or wrapped (lora mode only). A loader
+    /// passes one that fills the module's parameters from a checkpoint, so a model built on the meta device is loaded,
+    /// cast and quantized one layer at a time instead of existing in full first.
+    /// </param>
     /// <returns>The linear layers now stored by the quantizer.</returns>
-    public static IReadOnlyList<QuantizedLinearInfo> Apply(nn.Module model, ModelSetup setup, Func<string, bool> isQuantizable)
+    public static IReadOnlyList<QuantizedLinearInfo> Apply(
+        nn.Module model, ModelSetup setup, Func<string, bool> isQuantizable, Action<string, nn.Module>? prepare = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(setup);
@@ -42,6 +48,7 @@ public static class TrainingSetup
             var parent = parentPath.Length == 0 ? model : modules[parentPath];
             var targeted = lora.Targets(path);
             var quantize = setup.Quantizer is not null && isQuantizable(path);
+            prepare?.Invoke(path, linear);
 
             nn.Module<Tensor, Tensor> baseLayer = linear;
             if (quantize)
@@ -81,15 +88,17 @@ public static class TrainingSetup
             }
         }
 
-        foreach (var (_, module) in model.named_modules().ToList())
+        foreach (var (path, module) in model.named_modules().ToList())
         {
             if (module is IFreezable freezable && !handled.Contains(module))
             {
+                prepare?.Invoke(path, module);
                 freezable.Freeze(setup.ComputeDtype);
             }
         }
         if (model is IFreezable root && !handled.Contains(model))
         {
+            prepare?.Invoke(string.Empty, model);
             root.Freeze(setup.ComputeDtype);
         }
         return quantized;

@@ -13,13 +13,13 @@ public sealed class VisionEncoderLayer : nn.Module<Tensor, Tensor>
     private readonly VisionMlp mlp;
 
     /// <summary>One block of the vision tower.</summary>
-    public VisionEncoderLayer(long width, long heads, long intermediate, double eps, ScalarType computeDtype, Device device)
+    public VisionEncoderLayer(long width, long heads, long intermediate, double eps, ScalarType computeDtype, Device device, bool tanhGelu = false)
         : base("vision_layer")
     {
         layer_norm1 = new Fp32LayerNorm(width, eps, device);
         self_attn = new VisionAttention(width, heads, computeDtype, device);
         layer_norm2 = new Fp32LayerNorm(width, eps, device);
-        mlp = new VisionMlp(width, intermediate, computeDtype, device);
+        mlp = new VisionMlp(width, intermediate, computeDtype, device, tanhGelu);
         RegisterComponents();
     }
 

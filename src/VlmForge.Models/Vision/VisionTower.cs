@@ -12,12 +12,13 @@ public sealed class VisionEncoder : nn.Module<Tensor, Tensor>
     private readonly ModuleList<VisionEncoderLayer> layers;
 
     /// <summary>A stack of <paramref name="layerCount"/> pre-norm blocks.</summary>
-    public VisionEncoder(int layerCount, long width, long heads, long intermediate, double eps, ScalarType computeDtype, Device device)
+    public VisionEncoder(
+        int layerCount, long width, long heads, long intermediate, double eps, ScalarType computeDtype, Device device, bool tanhGelu = false)
         : base("encoder")
     {
         layers = new ModuleList<VisionEncoderLayer>(
             Enumerable.Range(0, layerCount)
-                .Select(_ => new VisionEncoderLayer(width, heads, intermediate, eps, computeDtype, device))
+                .Select(_ => new VisionEncoderLayer(width, heads, intermediate, eps, computeDtype, device, tanhGelu))
                 .ToArray());
         RegisterComponents();
     }
@@ -37,16 +38,16 @@ public sealed class VisionTower : nn.Module<Tensor, Tensor>
     private readonly VisionEncoder encoder;
     private readonly Fp32LayerNorm post_layernorm;
 
-    /// <summary>A tower for square images of <paramref name="imageSize"/> pixels.</summary>
+    /// <summary>A tower for square images of <paramref name="imageSize"/> pixels (<paramref name="tanhGelu"/>: SigLIP's tanh-approximated GELU).</summary>
     public VisionTower(
         int imageSize, int patchSize, long width, int layerCount, long heads, long intermediate, double eps,
-        ScalarType computeDtype, Device device)
+        ScalarType computeDtype, Device device, bool tanhGelu = false)
         : base("vision_tower")
     {
         var grid = imageSize / patchSize;
         ImageSize = imageSize;
         embeddings = new VisionEmbeddings(width, patchSize, (long)grid * grid, computeDtype, device);
-        encoder = new VisionEncoder(layerCount, width, heads, intermediate, eps, computeDtype, device);
+        encoder = new VisionEncoder(layerCount, width, heads, intermediate, eps, computeDtype, device, tanhGelu);
         post_layernorm = new Fp32LayerNorm(width, eps, device);
         RegisterComponents();
     }

@@ -1,0 +1,8 @@
+namespace VlmForge.Data.Tokenization.HuggingFace;
+
+/// <summary>
+/// A token from <c>added_tokens</c> (tokenizer.json) or <c>added_tokens_decoder</c> (tokenizer_config.json): its text is
+/// always encoded as this single id. <see cref="Special"/> tokens (<c>&lt;|im_start|&gt;</c>, <c>&lt;image&gt;</c>) are
+/// dropped by <c>skipSpecialTokens</c> when decoding; non-special added tokens (Qwen's <c>&lt;tool_call&gt;</c>) are not.
+/// </summary>
+public sealed record AddedToken(int Id, string Content, bool Special);

@@ -1,0 +1,62 @@
+using TorchSharp;
+using VlmForge.Models.Modeling;
+using static TorchSharp.torch;
+
+namespace VlmForge.Models.Families.Common;
+
+/// <summary>Masks, positions and the loss shared by every decoder-only family.</summary>
+internal static class CausalLanguageModeling
+{
+    /// <summary>Whether every row is real tokens followed by padding (then plain causal attention is exact).</summary>
+    public static bool IsRightPadded(Tensor attentionMask)
+    {
+        using var scope = NewDisposeScope();
+        var valid = attentionMask.to(ScalarType.Int64);
+        var length = valid.shape[1];
+        return length < 2 || (valid.narrow(1, 1, length - 1) <= valid.narrow(1, 0, length - 1)).all().item<bool>();
+    }
+
+    /// <summary>[B, 1, T, T]: causal, never a padded key; each query also sees itself so no row is fully masked (NaN).</summary>
+    public static Tensor PaddedCausalMask(Tensor valid)
+    {
+        using var scope = NewDisposeScope();
+        var length = valid.shape[1];
+        var causal = ones(length, length, ScalarType.Bool, valid.device).tril();
+        var self = eye(length, dtype: ScalarType.Bool, device: valid.device);
+        return (causal.unsqueeze(0) & valid.unsqueeze(1)).logical_or(self.unsqueeze(0)).unsqueeze(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Positions counting real tokens only [B, T]: padding does not shift a row's positions.</summary>
+    public static Tensor PositionsFrom(Tensor valid)
+    {
+        using var scope = NewDisposeScope();
+        return (valid.to(ScalarType.Int64).cumsum(1) - 1).clamp_min(0).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Mean and summed next-token cross-entropy over labels that are not -100, and their count.</summary>
+    public static (Tensor Loss, Tensor LossSum, Tensor Count) ShiftedCrossEntropy(Tensor logits, Tensor labels, int vocabSize)
+    {
+        ArgumentNullException.ThrowIfNull(logits);
+        ArgumentNullException.ThrowIfNull(labels);
+        var (batch, length) = (logits.shape[0], logits.shape[1]);
+        if (!labels.shape.SequenceEqual(new[] { batch, length }) || labels.dtype != ScalarType.Int64)
+        {
+            throw new ArgumentException(
+                $"labels must be int64 [{batch}, {length}] like input_ids, got {labels.dtype} [{string.Join(", ", labels.shape)}].",
+                nameof(labels));
+        }
+        using var scope = NewDisposeScope();
+        var ignored = labels == VlmInputs.IgnoreIndex;
+        if (!(ignored | ((labels >= 0) & (labels < vocabSize))).all().item<bool>())
+        {
+            throw new ArgumentException($"labels must be -100 or a token id in [0, {vocabSize}).", nameof(labels));
+        }
+        // Position t predicts token t+1.
+        var predictions = logits.narrow(1, 0, length - 1).reshape(-1, vocabSize);
+        var targets = labels.narrow(1, 1, length - 1).reshape(-1);
+        var lossSum = nn.functional.cross_entropy(predictions, targets, ignore_index: VlmInputs.IgnoreIndex, reduction: nn.Reduction.Sum);
+        var count = (targets != VlmInputs.IgnoreIndex).sum(type: ScalarType.Int64);
+        var loss = lossSum / count.clamp_min(1).to(ScalarType.Float32);
+        return (loss.MoveToOuterDisposeScope(), lossSum.MoveToOuterDisposeScope(), count.MoveToOuterDisposeScope());
+    }
+}

@@ -1,0 +1,261 @@
+using TorchSharp;
+using VlmForge.Abstractions.Optimizers;
+using VlmForge.Models.Decoder;
+using VlmForge.Models.Families.Common;
+using VlmForge.Models.Generation;
+using VlmForge.Models.Inspection;
+using VlmForge.Models.Layers;
+using VlmForge.Models.Modeling;
+using VlmForge.Models.Training;
+using static TorchSharp.torch;
+
+namespace VlmForge.Models.Families;
+
+/// <summary>
+/// What the real families share: image features written over the placeholder runs, a rotary decoder with a KV cache,
+/// the shifted loss, and the training setup (LoRA, quantized frozen base, compute dtype). A family supplies its vision
+/// pipeline and its rotary positions (1D for Llama, 3D M-RoPE for Qwen2.5-VL). Module fields live in the subclasses,
+/// named like the checkpoint keys.
+/// </summary>
+public abstract class FamilyModel : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageModel, IChildHost
+{
+    private IReadOnlyList<QuantizedLinearInfo> quantized = [];
+
+    /// <summary>Stores the setup; the subclass builds its modules.</summary>
+    protected FamilyModel(string name, ModelSetup setup) : base(name)
+    {
+        ArgumentNullException.ThrowIfNull(setup);
+        Setup = setup;
+    }
+
+    /// <summary>Mode, adapters, quantizer, compute dtype.</summary>
+    public ModelSetup Setup { get; }
+
+    /// <summary>The parsed config.json.</summary>
+    public abstract IFamilyConfig Config { get; }
+
+    /// <summary>The <c>model.family</c> name.</summary>
+    public string Family => Config.Family;
+
+    /// <inheritdoc />
+    public abstract int ImageTokenCount { get; }
+
+    /// <inheritdoc />
+    public int ImageTokenId => Config.ImageTokenId;
+
+    /// <inheritdoc />
+    public abstract int ImageSize { get; }
+
+    /// <inheritdoc />
+    public int VocabSize => Config.VocabSize;
+
+    /// <summary>Linear layers a quantizer stores (empty without quantization).</summary>
+    public IReadOnlyList<QuantizedLinearInfo> QuantizedLinears => quantized;
+
+    /// <summary>Recompute decoder layers and vision blocks in backward instead of keeping their activations.</summary>
+    public abstract bool GradientCheckpointing { get; set; }
+
+    /// <summary>The decoder body.</summary>
+    protected abstract LanguageModel Decoder { get; }
+
+    /// <summary>The output head (a linear layer, or the tied token table).</summary>
+    protected abstract nn.Module<Tensor, Tensor> Head { get; }
+
+    /// <summary>Decoder key/value heads and head width (the cache's shape).</summary>
+    protected abstract (int KeyValueHeads, int HeadDim) CacheShape { get; }
+
+    /// <summary>Placeholder tokens one image of <paramref name="pixelValues"/>' size occupies; throws for a size the tower cannot take.</summary>
+    protected abstract int TokensPerImage(Tensor pixelValues);
+
+    /// <summary>Projected image features [N, tokens per image, hidden] for pixels [N, 3, H, W].</summary>
+    protected abstract Tensor ImageFeatures(Tensor pixelValues);
+
+    /// <summary>Rotary positions [axes, B, T] int64 of the real tokens (axes: 1 for Llama, 3 for M-RoPE).</summary>
+    protected abstract Tensor Positions(Tensor inputIds, Tensor valid, Tensor? pixelValues);
+
+    /// <summary>cos and sin tables [B, T, headDim] in the compute dtype for positions [axes, B, T].</summary>
+    protected abstract (Tensor Cos, Tensor Sin) RotaryTables(Tensor positions);
+
+    /// <summary>Which linear paths a quantizer may store (decoder and vision encoder, not connectors or the head).</summary>
+    protected internal abstract bool IsQuantizable(string path);
+
+    /// <summary>Prepares a freshly built model for training; the loader does this itself while streaming weights.</summary>
+    protected void ApplySetup() => quantized = TrainingSetup.Apply(this, Setup, IsQuantizable);
+
+    /// <summary>Records what the loader's streaming setup quantized.</summary>
+    internal void SetQuantized(IReadOnlyList<QuantizedLinearInfo> linears) => quantized = linears;
+
+    /// <inheritdoc />
+    public VlmOutput Forward(VlmInputs inputs) => call(inputs);
+
+    /// <inheritdoc />
+    public override VlmOutput forward(VlmInputs inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var (batch, length) = CheckTokens(inputs.InputIds, inputs.AttentionMask, nameof(inputs));
+        using var scope = NewDisposeScope();
+        var embeds = EmbedWithImages(inputs.InputIds, inputs.PixelValues);
+        var valid = inputs.AttentionMask is null
+            ? ones(batch, length, ScalarType.Bool, embeds.device)
+            : inputs.AttentionMask.to(ScalarType.Bool);
+        var (cos, sin) = RotaryTables(Positions(inputs.InputIds, valid, inputs.PixelValues));
+        // With right padding every real token sees only real tokens under the causal mask: SDPA's fastest path is exact.
+        var context = inputs.AttentionMask is null || CausalLanguageModeling.IsRightPadded(inputs.AttentionMask)
+            ? new AttentionContext(cos, sin, null, isCausal: true, cache: null)
+            : new AttentionContext(cos, sin, CausalLanguageModeling.PaddedCausalMask(valid), isCausal: false, cache: null);
+
+        var hidden = Decoder.call(embeds, context);
+        var logits = Head.call(hidden).to(ScalarType.Float32);
+        if (inputs.Labels is null)
+        {
+            return new VlmOutput(logits.MoveToOuterDisposeScope(), null, null, null);
+        }
+        var (loss, lossSum, count) = CausalLanguageModeling.ShiftedCrossEntropy(logits, inputs.Labels, VocabSize);
+        return new VlmOutput(
+            logits.MoveToOuterDisposeScope(), loss.MoveToOuterDisposeScope(), lossSum.MoveToOuterDisposeScope(), count.MoveToOuterDisposeScope());
+    }
+
+    /// <inheritdoc />
+    public PrefillResult Prefill(VlmInputs prompt, int maxNewTokens)
+    {
+        ArgumentNullException.ThrowIfNull(prompt);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
+        var (batch, length) = CheckTokens(prompt.InputIds, prompt.AttentionMask, nameof(prompt));
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var embeds = EmbedWithImages(prompt.InputIds, prompt.PixelValues);
+        var valid = prompt.AttentionMask is null
+            ? ones(batch, length, ScalarType.Bool, embeds.device)
+            : prompt.AttentionMask.to(ScalarType.Bool);
+        if (valid.sum(1, type: ScalarType.Int64).min().item<long>() == 0)
+        {
+            throw new ArgumentException("Every prompt row needs at least one real token (attention_mask 1).", nameof(prompt));
+        }
+
+        var positions = Positions(prompt.InputIds, valid, prompt.PixelValues);
+        var (cos, sin) = RotaryTables(positions);
+        // The next token's position follows the largest position of the row's real tokens (M-RoPE images advance
+        // positions by their grid side, not by their token count).
+        var nextPositions = (positions.amax([0L]) * valid.to(ScalarType.Int64)).amax([1L]) + 1;
+        var allValid = valid.all().item<bool>();
+        var (keyValueHeads, headDim) = CacheShape;
+        var cache = new KvCache(Decoder.LayerCount, batch, keyValueHeads, length + maxNewTokens, headDim, Setup.ComputeDtype, embeds.device);
+        try
+        {
+            cache.EnsureRoom(length);
+            var context = new AttentionContext(cos, sin, allValid ? null : CausalLanguageModeling.PaddedCausalMask(valid), isCausal: allValid, cache);
+            var hidden = Decoder.call(embeds, context);
+            cache.Advance(length, valid, nextPositions);
+
+            // The next token follows each row's last real token, wherever padding put it.
+            var lastReal = (arange(length, ScalarType.Int64, embeds.device) * valid.to(ScalarType.Int64)).argmax(1);
+            var lastHidden = hidden[arange(batch, ScalarType.Int64, embeds.device), lastReal];
+            var logits = Head.call(lastHidden).to(ScalarType.Float32);
+            return new PrefillResult(logits.MoveToOuterDisposeScope(), cache);
+        }
+        catch
+        {
+            cache.Dispose();
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public Tensor DecodeStep(Tensor nextTokens, KvCache cache)
+    {
+        ArgumentNullException.ThrowIfNull(nextTokens);
+        ArgumentNullException.ThrowIfNull(cache);
+        if (nextTokens.ndim != 1 || nextTokens.shape[0] != cache.BatchSize || nextTokens.dtype != ScalarType.Int64)
+        {
+            throw new ArgumentException(
+                $"nextTokens must be int64 [{cache.BatchSize}] (one token per row), got {nextTokens.dtype} [{string.Join(", ", nextTokens.shape)}].",
+                nameof(nextTokens));
+        }
+        CheckIds(nextTokens, nameof(nextTokens));
+        cache.EnsureRoom(1);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var embeds = Decoder.Embed(nextTokens.unsqueeze(1));
+        // A generated token is text: every rotary axis gets the same position.
+        var positions = cache.NextPositions.view(1, -1, 1);
+        var (cos, sin) = RotaryTables(positions);
+        var newValid = ones(cache.BatchSize, 1, ScalarType.Bool, embeds.device);
+        // One query attends every cached position, so no causal mask; only padding in the cache must be hidden.
+        var mask = cache.AllValid ? null : cat([cache.ValidKeys, newValid], 1).unsqueeze(1).unsqueeze(1);
+        var context = new AttentionContext(cos, sin, mask, isCausal: false, cache);
+        var hidden = Decoder.call(embeds, context);
+        cache.Advance(1, newValid, cache.NextPositions + 1);
+        var logits = Head.call(hidden.select(1, 0)).to(ScalarType.Float32);
+        return logits.MoveToOuterDisposeScope();
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<NamedParameter> TrainableParameters() =>
+        named_parameters().Where(p => p.parameter.requires_grad).Select(p => new NamedParameter(p.name, p.parameter)).ToList();
+
+    /// <inheritdoc />
+    public ParameterTable DescribeParameters() => ParameterTable.Build(this, quantized);
+
+    /// <inheritdoc />
+    public void ReplaceChild(string name, nn.Module<Tensor, Tensor> replacement) =>
+        ChildSlots.Replace(this, _internal_submodules, name, replacement);
+
+    private (long Batch, long Length) CheckTokens(Tensor inputIds, Tensor? attentionMask, string argument)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds, argument);
+        if (inputIds.ndim != 2 || inputIds.dtype != ScalarType.Int64 || inputIds.shape[1] == 0)
+        {
+            throw new ArgumentException(
+                $"input_ids must be int64 [B, T] with T > 0, got {inputIds.dtype} [{string.Join(", ", inputIds.shape)}].", argument);
+        }
+        if (attentionMask is not null && !attentionMask.shape.SequenceEqual(inputIds.shape))
+        {
+            throw new ArgumentException(
+                $"attention_mask [{string.Join(", ", attentionMask.shape)}] must have the shape of input_ids [{string.Join(", ", inputIds.shape)}].",
+                argument);
+        }
+        CheckIds(inputIds, argument);
+        return (inputIds.shape[0], inputIds.shape[1]);
+    }
+
+    private void CheckIds(Tensor ids, string argument)
+    {
+        using var scope = NewDisposeScope();
+        if ((ids < 0).any().item<bool>() || (ids >= VocabSize).any().item<bool>())
+        {
+            throw new ArgumentException(
+                $"Token ids must lie in [0, {VocabSize}); found {ids.min().item<long>()}..{ids.max().item<long>()}. " +
+                "Is the tokenizer the one of this model's snapshot?",
+                argument);
+        }
+    }
+
+    /// <summary>Token embeddings with each image's projected features written over its placeholder run, in order.</summary>
+    private Tensor EmbedWithImages(Tensor inputIds, Tensor? pixelValues)
+    {
+        using var scope = NewDisposeScope();
+        var embeds = Decoder.Embed(inputIds);
+        var isImage = inputIds == ImageTokenId;
+        var placeholders = isImage.sum().item<long>();
+        var images = pixelValues?.shape[0] ?? 0;
+        var perImage = pixelValues is null || images == 0 ? 0 : TokensPerImage(pixelValues);
+        var expected = images * perImage;
+        if (placeholders != expected)
+        {
+            throw new ArgumentException(
+                $"input_ids hold {placeholders} image placeholder tokens (id {ImageTokenId}) but {images} image(s) " +
+                $"need {expected} ({perImage} per image of this size). Each image must appear as exactly that many " +
+                "consecutive placeholders, images in the order of pixel_values.",
+                nameof(inputIds));
+        }
+        if (pixelValues is null || images == 0)
+        {
+            return embeds.MoveToOuterDisposeScope();
+        }
+
+        var features = ImageFeatures(pixelValues);
+        var flat = features.reshape(-1, features.shape[^1]).to(embeds.dtype);
+        var merged = embeds.masked_scatter(isImage.unsqueeze(-1).expand_as(embeds), flat);
+        return merged.MoveToOuterDisposeScope();
+    }
+}
