@@ -196,6 +196,7 @@ public static partial class EvaluationFiles
         Number(json, "prefill_seconds", timing.Prefill.TotalSeconds);
         Number(json, "decoding_seconds", timing.Decoding.TotalSeconds);
         Number(json, "sampling_seconds", timing.Sampling.TotalSeconds);
+        Number(json, "sampling_share", timing.SamplingShare);
         Number(json, "seconds_per_step", timing.PerStep.TotalSeconds);
         Number(json, "tokens_per_second", timing.TokensPerSecond);
         json.WriteNumber("stopped_at_max_new_tokens", report.StoppedAtLimit);

@@ -104,6 +104,29 @@ public class TextGeneratorTests(TinyVlmFixture fixture)
         }
     }
 
+    [Theory]
+    [InlineData(54)]
+    [InlineData(55)]
+    [InlineData(70)]
+    [InlineData(120)]
+    public void Random_choices_among_the_allowed_tokens_still_end_with_valid_json_when_the_limit_leaves_room(int maxNewTokens)
+    {
+        // 54 = the 53 characters of the shortest answer plus the end token.
+        var example = fixture.ValidationOf(TaskKind.Grounding)[0];
+        var prompts = Enumerable.Range(0, 12).Select(_ => fixture.Prompt(example, constrain: true)).ToArray();
+        var generator = new PromptGenerator(fixture.Context);
+
+        var result = generator.Generate(prompts, new RandomAllowedSampler(seed: maxNewTokens), new GenerationOptions { MaxNewTokens = maxNewTokens }, batchSize: 12);
+
+        Assert.All(result.Rows, row =>
+        {
+            Assert.Equal(StopReason.EndToken, row.StopReason);
+            Assert.True(GroundingAnswerParser.Parse(row.Text).IsValid, row.Text);
+        });
+        // The random choices differ between rows, so the budget was exercised on different texts.
+        Assert.True(result.Rows.Select(r => r.Text).Distinct().Count() > 6);
+    }
+
     [Fact]
     public void The_shortest_completion_of_an_empty_answer_is_the_budget_a_grounding_row_needs()
     {
