@@ -12,7 +12,7 @@ namespace VlmForge.Engine.Generation;
 /// <item>keeps the answer finishable within <see cref="GenerationOptions.MaxNewTokens"/>: a sampled token is taken only
 /// if the text after it can still be completed (one character per token, plus the end token) in the steps that are
 /// left; otherwise the row writes the next character of the completion instead. So even an untrained model ends with
-/// valid JSON, provided the limit leaves room for the shortest answer (about 55 tokens) and the vocabulary spells
+/// valid JSON, provided the limit leaves room for the shortest answer (54 tokens: its 53 characters and the end token) and the vocabulary spells
 /// every JSON character as a token of its own (the tiny tokenizer does).</item>
 /// </list>
 /// One instance per row being generated; <see cref="Reset"/> makes it reusable for the next prompt.
