@@ -1,0 +1,13 @@
+using System.Globalization;
+using BenchmarkDotNet.Running;
+using VlmForge.Benchmarks.Support;
+
+// On a shared machine, libtorch's intra-op threads contend with other processes; VLMFORGE_TORCH_THREADS pins them
+// (the benchmarks run in this process, so the setting holds for all of them).
+if (Environment.GetEnvironmentVariable("VLMFORGE_TORCH_THREADS") is { Length: > 0 } threads)
+{
+    TorchSharp.torch.set_num_threads(int.Parse(threads, CultureInfo.InvariantCulture));
+}
+
+// Every benchmark class of this assembly; pick with --filter (see benchmarks/README.md).
+BenchmarkSwitcher.FromAssembly(typeof(InProcessShortRunConfig).Assembly).Run(args, new InProcessShortRunConfig());
