@@ -20,6 +20,8 @@ public static class CliApp
         root.Add(PluginsCommand.Create());
         root.Add(TrainCommand.Create());
         root.Add(DataCommand.Create());
+        root.Add(EvalCommand.Create());
+        root.Add(GenerateCommand.Create());
         root.Add(CompareCommand.Create());
 
         foreach (var option in root.Options)

@@ -73,6 +73,11 @@ public static class TrainCommand
             output.WriteLine($"{summary.Outcome}: {summary.State.Step} steps, {summary.State.Update} updates in {summary.Elapsed:h\\:mm\\:ss}" +
                 (summary.State.SkippedUpdates > 0 ? $", {summary.State.SkippedUpdates} skipped" : ""));
             if (summary.Message is { } message) output.WriteLine(message);
+            if (result.Evaluation is { } evaluation)
+            {
+                output.WriteLine();
+                EvaluationTable.Write(output, evaluation);
+            }
             output.WriteLine($"run folder: {result.Folder.Path}");
             return summary.Outcome switch
             {

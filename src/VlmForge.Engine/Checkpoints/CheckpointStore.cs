@@ -104,25 +104,7 @@ public sealed partial class CheckpointStore : ICheckpointer
             throw new FileNotFoundException(
                 $"{folder} holds no checkpoint to resume from (a run writes one at every checkpoint_interval, at the end of each epoch by default).");
         var path = checkpoints[^1].Path;
-
-        using (var weights = SafetensorsCheckpoint.Open(System.IO.Path.Combine(path, TrainableFile)))
-        {
-            var expected = trainable.Select(p => p.Name).ToHashSet();
-            var missing = expected.Except(weights.Names).ToList();
-            var unexpected = weights.Names.Except(expected).ToList();
-            if (missing.Count > 0 || unexpected.Count > 0)
-                throw new InvalidDataException(
-                    $"{path}/{TrainableFile} does not match this model's trainable parameters " +
-                    $"(missing: {Describe(missing)}; unexpected: {Describe(unexpected)}). Resume with the config the run was started with.");
-            using var noGrad = torch.no_grad();
-            foreach (var p in trainable)
-            {
-                using var saved = weights.Read(p.Name);
-                if (!saved.shape.SequenceEqual(p.Parameter.shape))
-                    throw new InvalidDataException($"{path}/{TrainableFile}: {p.Name} has shape [{string.Join(", ", saved.shape)}], the model expects [{string.Join(", ", p.Parameter.shape)}].");
-                p.Parameter.copy_(saved);
-            }
-        }
+        LoadWeights(path, trainable);
         using (var optimizerState = SafetensorsCheckpoint.Open(System.IO.Path.Combine(path, OptimizerFile)))
         {
             var tensors = optimizerState.Names.ToDictionary(n => n, n => optimizerState.Read(n));
@@ -135,6 +117,32 @@ public sealed partial class CheckpointStore : ICheckpointer
 
         return JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(System.IO.Path.Combine(path, StateFile)), Json)
             ?? throw new InvalidDataException($"{path}/{StateFile} is empty.");
+    }
+
+    /// <summary>Copies the trainable weights saved in checkpoint folder <paramref name="path"/> into <paramref name="trainable"/>.</summary>
+    public static void LoadWeights(string path, IReadOnlyList<NamedParameter> trainable) =>
+        LoadWeightsFile(System.IO.Path.Combine(path, TrainableFile), trainable);
+
+    /// <summary>Copies the weights in a safetensors file into <paramref name="trainable"/>; names and shapes must match exactly.</summary>
+    public static void LoadWeightsFile(string file, IReadOnlyList<NamedParameter> trainable)
+    {
+        ArgumentNullException.ThrowIfNull(trainable);
+        using var weights = SafetensorsCheckpoint.Open(file);
+        var expected = trainable.Select(p => p.Name).ToHashSet();
+        var missing = expected.Except(weights.Names).ToList();
+        var unexpected = weights.Names.Except(expected).ToList();
+        if (missing.Count > 0 || unexpected.Count > 0)
+            throw new InvalidDataException(
+                $"{file} does not match this model's trainable parameters " +
+                $"(missing: {Describe(missing)}; unexpected: {Describe(unexpected)}). Use the config the run was started with.");
+        using var noGrad = torch.no_grad();
+        foreach (var p in trainable)
+        {
+            using var saved = weights.Read(p.Name);
+            if (!saved.shape.SequenceEqual(p.Parameter.shape))
+                throw new InvalidDataException($"{file}: {p.Name} has shape [{string.Join(", ", saved.shape)}], the model expects [{string.Join(", ", p.Parameter.shape)}].");
+            p.Parameter.copy_(saved);
+        }
     }
 
     public static string FolderName(long step) => string.Create(CultureInfo.InvariantCulture, $"step-{step:D7}");

@@ -4,6 +4,7 @@ using VlmForge.Abstractions.Optimizers;
 using VlmForge.Data.Tasks;
 using VlmForge.Data.Tokenization;
 using VlmForge.Engine.Checkpoints;
+using VlmForge.Engine.Evaluation;
 using VlmForge.Engine.Reporting;
 using VlmForge.Engine.Runs;
 using VlmForge.Engine.Training;
@@ -84,8 +85,8 @@ public static class TrainingSession
             log.WriteLine("note: this CPU has no native bf16 (avx512_bf16 / amx_bf16), so bf16 matmuls are emulated and can be " +
                           "slower than fp32 here; precision = \"fp32\" may train faster on this machine.");
         }
-        var options = TrainerOptionsFrom(settings, request.Validator is not null);
-        var validator = request.Validator?.Invoke(context);
+        var validator = request.Validator(context);
+        var options = TrainerOptionsFrom(settings, validator is not null);
         var checkpoints = new CheckpointStore(folder.CheckpointsPath, () => trainable, optimizer, folder.ConfigPath, training.CheckpointsKept);
         var trainer = new Trainer(new VlmTrainingModel(model, context.Device), batches, optimizer, precision, options, validator, checkpoints);
 
@@ -106,11 +107,24 @@ public static class TrainingSession
             summary = trainer.Run(metrics, validations, request.Progress, resumeFrom, request.Cancellation);
         }
 
+        if (summary.State.BestStep is { } best && best != summary.State.Step
+            && CheckpointStore.List(folder.CheckpointsPath).FirstOrDefault(c => c.Step == best).Path is { } bestFolder)
+        {
+            // Like load_best_model_at_end: the run keeps the weights of its best validation, not the ones patience ran past.
+            CheckpointStore.LoadWeights(bestFolder, trainable);
+            log.WriteLine($"restored the best weights (step {best}, {settings.Training.EarlyStoppingMetric.ToTomlName()} {summary.State.BestMetric:G5})");
+        }
         SafetensorsWriter.Write(RunFiles.TrainedWeights(folder),
             trainable.ToDictionary(p => p.Name, p => p.Parameter.detach().cpu()));
         LossPlot.Save(folder.LossPlotPath, JsonLinesLog<StepMetrics>.ReadAll(folder.MetricsPath),
             JsonLinesLog<ValidationRecord>.ReadAll(folder.ValidationPath));
-        var result = new TrainingSessionResult(folder, summary, dataset.Summaries.Select(s => s.ToString()).ToList());
+        EvaluationReport? evaluation = null;
+        if (request.EvaluateAtEnd && dataset.Validation.Count > 0 && summary.Outcome != TrainingOutcome.Interrupted)
+        {
+            log.WriteLine($"evaluating on {Math.Min(dataset.Validation.Count, settings.Evaluation.MaxExamples is > 0 and var m ? m : int.MaxValue)} validation examples");
+            evaluation = RunEvaluation.Evaluator(context).Evaluate(dataset.Validation, folder.EvaluationPath);
+        }
+        var result = new TrainingSessionResult(folder, summary, dataset.Summaries.Select(s => s.ToString()).ToList(), evaluation);
         AtomicFile.WriteAllText(folder.SummaryPath, JsonSerializer.Serialize(new
         {
             outcome = summary.Outcome.ToString(),
@@ -185,4 +199,4 @@ public static class TrainingSession
 }
 
 /// <summary>What a finished training session reports.</summary>
-public sealed record TrainingSessionResult(RunFolder Folder, TrainingSummary Summary, IReadOnlyList<string> DataSummaries);
+public sealed record TrainingSessionResult(RunFolder Folder, TrainingSummary Summary, IReadOnlyList<string> DataSummaries, EvaluationReport? Evaluation);

@@ -58,7 +58,7 @@ public sealed class TrainingSessionTests : IDisposable
         return result.GetSettingsOrThrow();
     }
 
-    private TrainingSessionResult Train(WorkflowSettings? settings, string? resume = null, Func<long, bool>? stopAfter = null)
+    private TrainingSessionResult Train(WorkflowSettings? settings, string? resume = null, Func<long, bool>? stopAfter = null, bool validate = false)
     {
         using var cancellation = new CancellationTokenSource();
         var progress = new StoppingProgress(new ConsoleTrainingProgress(TextWriter.Null, interactive: false),
@@ -71,6 +71,8 @@ public sealed class TrainingSessionTests : IDisposable
             Log = TextWriter.Null,
             Progress = progress,
             Cancellation = cancellation.Token,
+            Validator = validate ? RunEvaluation.Validator : _ => null,
+            EvaluateAtEnd = validate,
         });
     }
 
@@ -117,6 +119,27 @@ public sealed class TrainingSessionTests : IDisposable
         Assert.Equal(TrainingOutcome.Completed, resumed.Summary.Outcome);
         var metrics = JsonLinesLog<StepMetrics>.ReadAll(resumed.Folder.MetricsPath);
         Assert.Equal(Reproducible(uninterrupted), Reproducible(metrics));
+    }
+
+    [Fact]
+    public void Validation_runs_during_training_and_the_trained_model_is_evaluated_at_the_end()
+    {
+        var settings = Settings("evaluated");
+        settings = settings with
+        {
+            Training = settings.Training with { MaxSteps = 4, EvalInterval = 2, EarlyStoppingMetric = EarlyStoppingMetric.ValLoss },
+            Evaluation = settings.Evaluation with { MaxNewTokens = 60, DoSample = false, MaxExamples = 12 },
+        };
+        var result = Train(settings, validate: true);
+
+        var validations = JsonLinesLog<ValidationRecord>.ReadAll(result.Folder.ValidationPath);
+        Assert.Equal([2L, 4L], validations.Select(v => v.Step));
+        Assert.All(validations, v => Assert.True(double.IsFinite(v.Loss)));
+        Assert.NotNull(result.Evaluation);
+        Assert.Equal(12, result.Evaluation!.Predictions.Count);
+        Assert.True(File.Exists(Path.Combine(result.Folder.EvaluationPath, "metrics.json")));
+        Assert.Equal(12, File.ReadAllLines(Path.Combine(result.Folder.EvaluationPath, "predictions.jsonl")).Length);
+        Assert.NotNull(result.Summary.State.BestStep);
     }
 
     [Fact]
