@@ -16,7 +16,9 @@ public sealed class PatchEmbedding : nn.Module<Tensor, Tensor>, IFreezable, IPar
     private readonly ScalarType computeDtype;
 
     /// <summary>A patch projection from <paramref name="channels"/> to <paramref name="width"/>.</summary>
-    public PatchEmbedding(long channels, long width, long patchSize, ScalarType computeDtype, Device device, string name = "patch_embedding")
+    /// <param name="initStd">Standard deviation of the initial weights (0.02 by default, as Hugging Face initializes).</param>
+    public PatchEmbedding(long channels, long width, long patchSize, ScalarType computeDtype, Device device, string name = "patch_embedding",
+        double initStd = ParameterFactory.InitializerStd)
         : base(name)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
@@ -24,7 +26,7 @@ public sealed class PatchEmbedding : nn.Module<Tensor, Tensor>, IFreezable, IPar
         ArgumentOutOfRangeException.ThrowIfLessThan(patchSize, 1);
         this.patchSize = patchSize;
         this.computeDtype = computeDtype;
-        weight = ParameterFactory.Normal([width, channels, patchSize, patchSize], device);
+        weight = ParameterFactory.Normal([width, channels, patchSize, patchSize], device, initStd);
         bias = ParameterFactory.Filled([width], 0, device);
         RegisterComponents();
     }
@@ -33,10 +35,16 @@ public sealed class PatchEmbedding : nn.Module<Tensor, Tensor>, IFreezable, IPar
     public override Tensor forward(Tensor pixels)
     {
         using var scope = NewDisposeScope();
-        var grid = nn.functional.conv2d(
+        return Grid(pixels).flatten(2).transpose(1, 2).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The projection as a feature map [N, width, H/p, W/p] in the compute dtype (for stacking patch layers).</summary>
+    public Tensor Grid(Tensor pixels)
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        return nn.functional.conv2d(
             pixels.to(computeDtype), weight.to(computeDtype), bias.to(computeDtype),
             strides: [patchSize, patchSize]);
-        return grid.flatten(2).transpose(1, 2).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

@@ -32,7 +32,8 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
         var dtype = setup.ComputeDtype;
         vision_tower = new VisionTower(
             config.ImageSize, config.PatchSize, config.VisionHiddenSize, config.VisionLayers, config.VisionHeads,
-            config.VisionIntermediateSize, config.VisionLayerNormEps, dtype, device);
+            config.VisionIntermediateSize, config.VisionLayerNormEps, dtype, device,
+            stem: config.VisionStem, sinCosPositions: config.VisionSinCosPositions);
         multi_modal_projector = new MultiModalProjector(
             config.PatchGrid, config.ProjectorMergeSize, config.VisionHiddenSize, config.HiddenSize, dtype, device);
         language_model = new LanguageModel(

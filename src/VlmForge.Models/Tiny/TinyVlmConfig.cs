@@ -33,6 +33,14 @@ public sealed record TinyVlmConfig
     /// <summary>Vision LayerNorm epsilon.</summary>
     [JsonPropertyName("vision_layer_norm_eps")] public double VisionLayerNormEps { get; init; } = 1e-6;
 
+    /// <summary>How pixels become patch vectors: a hierarchical 2x2 stem learns from scratch much faster than one projection.</summary>
+    [JsonPropertyName("vision_stem")]
+    [JsonConverter(typeof(JsonStringEnumConverter<Vision.VisionStem>))]
+    public Vision.VisionStem VisionStem { get; init; } = Vision.VisionStem.Hierarchical;
+
+    /// <summary>Start the learned patch positions from 2D sine-cosine codes, so positions are exact from the first step.</summary>
+    [JsonPropertyName("vision_sincos_positions")] public bool VisionSinCosPositions { get; init; } = true;
+
     /// <summary>The projector concatenates merge x merge neighbouring patches into one image token (1 = no merge).</summary>
     [JsonPropertyName("projector_merge_size")] public int ProjectorMergeSize { get; init; } = 2;
 

@@ -41,12 +41,12 @@ public sealed class VisionTower : nn.Module<Tensor, Tensor>
     /// <summary>A tower for square images of <paramref name="imageSize"/> pixels (<paramref name="tanhGelu"/>: SigLIP's tanh-approximated GELU).</summary>
     public VisionTower(
         int imageSize, int patchSize, long width, int layerCount, long heads, long intermediate, double eps,
-        ScalarType computeDtype, Device device, bool tanhGelu = false)
+        ScalarType computeDtype, Device device, bool tanhGelu = false, VisionStem stem = VisionStem.Linear, bool sinCosPositions = false)
         : base("vision_tower")
     {
         var grid = imageSize / patchSize;
         ImageSize = imageSize;
-        embeddings = new VisionEmbeddings(width, patchSize, (long)grid * grid, computeDtype, device);
+        embeddings = new VisionEmbeddings(width, patchSize, (long)grid * grid, computeDtype, device, stem, sinCosPositions);
         encoder = new VisionEncoder(layerCount, width, heads, intermediate, eps, computeDtype, device, tanhGelu);
         post_layernorm = new Fp32LayerNorm(width, eps, device);
         RegisterComponents();
