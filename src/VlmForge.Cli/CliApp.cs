@@ -18,6 +18,7 @@ public static class CliApp
         root.Add(CheckCommand.Create());
         root.Add(SettingsCommand.Create());
         root.Add(PluginsCommand.Create());
+        root.Add(PlanCommand.Create());
 
         foreach (var option in root.Options)
         {
