@@ -4,7 +4,6 @@ using VlmForge.Engine.Planning;
 using VlmForge.Engine.Planning.Output;
 using VlmForge.Engine.Planning.Time;
 using VlmForge.Engine.Planning.Workflow;
-using VlmForge.Models.Presets;
 using VlmForge.Models.Tiny;
 using VlmForge.Settings.Loading;
 
@@ -71,7 +70,7 @@ public static class PlanCommand
         {
             plan = WorkflowPlanner.Plan(settings, new PlanOptions { GpuMemoryGiB = gpuMemory, SustainedTflops = tflops }, path);
         }
-        catch (Exception e) when (e is PlanningException or ModelPresetNotFoundException or InvalidModelConfigException or IOException)
+        catch (Exception e) when (e is PlanningException or InvalidModelConfigException or IOException)
         {
             error.WriteLine($"{path}: {e.Message}");
             return 1;

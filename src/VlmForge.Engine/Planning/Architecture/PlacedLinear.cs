@@ -5,9 +5,3 @@ namespace VlmForge.Engine.Planning.Architecture;
 /// <param name="Part">Connector or head.</param>
 /// <param name="Linear">Its shape; <see cref="LinearShape.Name"/> is the path's last segment.</param>
 public sealed record PlacedLinear(string Path, ModelPart Part, LinearShape Linear);
-
-/// <summary>A weight tensor that is not a linear layer (embeddings, norms outside stacks, convolutional patch projections).</summary>
-/// <param name="Path">Full parameter path, for example <c>model.embed_tokens.weight</c>.</param>
-/// <param name="Part">Where it sits.</param>
-/// <param name="Elements">Number of elements.</param>
-public sealed record PlainTensor(string Path, ModelPart Part, long Elements);

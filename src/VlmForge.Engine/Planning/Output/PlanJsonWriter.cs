@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using VlmForge.Engine.Planning.Architecture;
@@ -14,6 +15,8 @@ public static class PlanJsonWriter
     private static readonly JsonSerializerOptions Options = new()
     {
         WriteIndented = true,
+        // Tools read this, not browsers: keep apostrophes and the like as they are.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };

@@ -33,7 +33,16 @@ internal sealed record ResolvedModel(IFamilyConfig Config, string Name, string S
             }
             assumptions.Add($"model.path {folder} has no {SnapshotFolder.ConfigFileName}: the {size} preset's config is used.");
         }
-        var preset = ModelPresets.Find(family, size);
+        ModelPreset preset;
+        try
+        {
+            preset = ModelPresets.Find(family, size);
+        }
+        catch (ModelPresetNotFoundException missing)
+        {
+            var message = missing.ParamName is null ? missing.Message : missing.Message.Replace($" (Parameter '{missing.ParamName}')", "", StringComparison.Ordinal);
+            throw new PlanningException(message, missing);
+        }
         if (model.Path is null)
             assumptions.Add($"model.path is not set: the architecture is the embedded config.json of {preset.Repository}.");
         return new ResolvedModel(preset.Config, preset.Repository, $"{family} {size}: the preset's embedded config.json", null);

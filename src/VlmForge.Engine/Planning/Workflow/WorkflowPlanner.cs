@@ -36,8 +36,10 @@ public static class WorkflowPlanner
     /// <param name="settings">The validated workflow.</param>
     /// <param name="options">GPU memory and throughput.</param>
     /// <param name="configName">How to name the config in the plan.</param>
-    /// <exception cref="PlanningException">The workflow cannot be planned (the message says why and what to change).</exception>
-    /// <exception cref="ModelPresetNotFoundException">No released checkpoint of the family has that size.</exception>
+    /// <exception cref="PlanningException">
+    /// The workflow cannot be planned (the message says why and what to change), for example no released checkpoint of
+    /// the family has that size.
+    /// </exception>
     public static MemoryPlan Plan(WorkflowSettings settings, PlanOptions options, string configName)
     {
         ArgumentNullException.ThrowIfNull(settings);
