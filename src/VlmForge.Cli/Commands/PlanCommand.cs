@@ -70,7 +70,14 @@ public static class PlanCommand
         {
             plan = WorkflowPlanner.Plan(settings, new PlanOptions { GpuMemoryGiB = gpuMemory, SustainedTflops = tflops }, path);
         }
-        catch (Exception e) when (e is PlanningException or InvalidModelConfigException or IOException)
+        catch (PlanningException e)
+        {
+            // Point at the setting in the file when the planner names one.
+            var where = e.KeyPath is { } key && result.Root is { } root ? $"{root.LocationOf(key)}: {key}" : path;
+            error.WriteLine($"{where}: {e.Message}");
+            return 1;
+        }
+        catch (Exception e) when (e is InvalidModelConfigException or IOException)
         {
             error.WriteLine($"{path}: {e.Message}");
             return 1;

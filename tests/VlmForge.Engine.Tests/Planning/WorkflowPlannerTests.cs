@@ -151,6 +151,7 @@ public sealed class WorkflowPlannerTests : IDisposable
             """));
 
         Assert.Contains("holds a smolvlm snapshot", error.Message);
+        Assert.Equal("model.path", error.KeyPath);
     }
 
     [Fact]
@@ -165,6 +166,7 @@ public sealed class WorkflowPlannerTests : IDisposable
         Assert.Contains("There is no medium smolvlm model", error.Message);
         Assert.DoesNotContain("(Parameter", error.Message);
         Assert.IsType<ModelPresetNotFoundException>(error.InnerException);
+        Assert.Equal("model.size", error.KeyPath);
         Assert.Contains("small (HuggingFaceTB/SmolVLM-Instruct", error.Message);
     }
 
@@ -180,6 +182,7 @@ public sealed class WorkflowPlannerTests : IDisposable
             """));
 
         Assert.Contains("'lm_head'", error.Message);
+        Assert.Equal("model.lora_target_modules", error.KeyPath);
         Assert.Contains("Linear layers are named: 0, 2, down_proj, gate_proj, k_proj, o_proj, proj, q_proj, qkv, up_proj, v_proj", error.Message);
     }
 

@@ -43,22 +43,22 @@ public sealed record PlanInput
     public void Validate()
     {
         if (BatchSize < 1 || GradientAccumulation < 1)
-            throw new PlanningException($"batch_size ({BatchSize}) and gradient_accumulation ({GradientAccumulation}) must be at least 1.");
+            throw new PlanningException($"batch_size ({BatchSize}) and gradient_accumulation ({GradientAccumulation}) must be at least 1.", "training.batch_size");
         if (Mode == TrainingMode.Lora && Lora is null)
-            throw new PlanningException("LoRA training needs LoRA settings (rank, dropout, target modules).");
+            throw new PlanningException("LoRA training needs LoRA settings (rank, dropout, target modules).", "model.training_mode");
         if (Mode == TrainingMode.Full && Quantization.FourBit)
             throw new PlanningException(
-                $"Full fine-tuning trains every weight, so none can be stored by '{Quantization.Name}': use training_mode = \"lora\" or quantization = \"none\".");
+                $"Full fine-tuning trains every weight, so none can be stored by '{Quantization.Name}': use training_mode = \"lora\" or quantization = \"none\".", "model.quantization");
         if (Lora is { } lora)
         {
             if (lora.Rank < 1)
-                throw new PlanningException($"lora_rank must be at least 1, got {lora.Rank}.");
+                throw new PlanningException($"lora_rank must be at least 1, got {lora.Rank}.", "model.lora_rank");
             var names = Model.LinearNames;
             var unmatched = lora.TargetModules.Where(t => !names.Contains(t, StringComparer.Ordinal)).ToList();
             if (Mode == TrainingMode.Lora && unmatched.Count > 0)
                 throw new PlanningException(
                     $"lora_target_modules names {string.Join(", ", unmatched.Select(u => $"'{u}'"))} that match no linear layer of {Model.Name}. " +
-                    $"Linear layers are named: {string.Join(", ", names)}.");
+                    $"Linear layers are named: {string.Join(", ", names)}.", "model.lora_target_modules");
         }
     }
 }

@@ -19,7 +19,7 @@ public sealed record PrecisionPlan(string Name, int BytesPerValue)
             "fp16" => new("fp16", 2),
             "fp32" => new("fp32", 4),
             _ => throw new PlanningException(
-                $"model.precision = \"{name}\": the planner knows the built-in precisions bf16, fp16 and fp32; plan with one of them."),
+                $"model.precision = \"{name}\": the planner knows the built-in precisions bf16, fp16 and fp32; plan with one of them.", "model.precision"),
         };
     }
 }

@@ -41,7 +41,7 @@ public sealed record QuantizationPlan(string Name, bool FourBit, bool DoubleQuan
             "fp4" => new("fp4", true, doubleQuantization),
             _ => throw new PlanningException(
                 $"model.quantization = \"{name}\": the planner knows how the built-in quantizers store weights (none, nf4, fp4), " +
-                "not a third-party one. Plan with quantization = \"nf4\" or \"fp4\" for a 4-bit estimate."),
+                "not a third-party one. Plan with quantization = \"nf4\" or \"fp4\" for a 4-bit estimate.", "model.quantization"),
         };
     }
 

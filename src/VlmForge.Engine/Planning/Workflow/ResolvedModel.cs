@@ -27,7 +27,7 @@ internal sealed record ResolvedModel(IFamilyConfig Config, string Name, string S
                 {
                     throw new PlanningException(
                         $"model.path {folder} holds a {config.Family} snapshot (model_type \"{config.ModelType}\") but model.family = \"{model.Family.ToTomlName()}\": " +
-                        $"set family = \"{config.Family}\" or point path at a {family} snapshot.");
+                        $"set family = \"{config.Family}\" or point path at a {family} snapshot.", "model.path");
                 }
                 return new ResolvedModel(config, Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)), $"snapshot config {configPath}", folder);
             }
@@ -41,7 +41,7 @@ internal sealed record ResolvedModel(IFamilyConfig Config, string Name, string S
         catch (ModelPresetNotFoundException missing)
         {
             var message = missing.ParamName is null ? missing.Message : missing.Message.Replace($" (Parameter '{missing.ParamName}')", "", StringComparison.Ordinal);
-            throw new PlanningException(message, missing);
+            throw new PlanningException(message, missing, "model.size");
         }
         if (model.Path is null)
             assumptions.Add($"model.path is not set: the architecture is the embedded config.json of {preset.Repository}.");

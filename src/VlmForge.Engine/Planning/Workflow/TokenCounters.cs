@@ -46,6 +46,6 @@ internal sealed partial class HeuristicTokenCounter : ITokenCounter
         return markers + digits + (others + CharactersPerToken - 1) / CharactersPerToken;
     }
 
-    [GeneratedRegex(@"<\|[^|<>\s]+\|>|<[a-z_]+>|<end_of_utterance>", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"<\|[^|<>\s]+\|>|<[a-z_]+>", RegexOptions.CultureInvariant)]
     private static partial Regex SpecialMarker();
 }

@@ -107,7 +107,7 @@ public static class WorkflowPlanner
                     visionTokens = smol.PatchGrid * smol.PatchGrid;
                     break;
                 default:
-                    throw new PlanningException($"No image processing is known for the {resolved.Config.Family} family.");
+                    throw new PlanningException($"No image processing is known for the {resolved.Config.Family} family.", "model.family");
             }
             examples = BuildExamples(settings, dataset, conventions);
             counter = (ITokenCounter?)SnapshotCounter(resolved, assumptions) ?? new HeuristicTokenCounter();
@@ -187,7 +187,7 @@ public static class WorkflowPlanner
         }
         catch (InvalidModelConfigException e)
         {
-            throw new PlanningException($"dataset.image_size = {imageSize} does not fit the tiny model: {e.Message}", e);
+            throw new PlanningException($"dataset.image_size = {imageSize} does not fit the tiny model: {e.Message}", e, "dataset.image_size");
         }
         return config;
     }
