@@ -1,0 +1,259 @@
+using System.Globalization;
+using VlmForge.Data.Datasets;
+using VlmForge.Data.Families;
+using VlmForge.Data.Geometry;
+using VlmForge.Data.Prompts;
+using VlmForge.Data.Tasks;
+using VlmForge.Data.Tokenization;
+using VlmForge.Data.Tokenization.HuggingFace;
+using VlmForge.Engine.Pipeline;
+using VlmForge.Engine.Planning.Architecture;
+using VlmForge.Engine.Planning.Memory;
+using VlmForge.Engine.Planning.Remedies;
+using VlmForge.Engine.Planning.Time;
+using VlmForge.Models.Families;
+using VlmForge.Models.Families.Qwen25Vl;
+using VlmForge.Models.Families.SmolVlm;
+using VlmForge.Models.Presets;
+using VlmForge.Models.Tiny;
+using VlmForge.Settings;
+using ModelTrainingMode = VlmForge.Models.Training.TrainingMode;
+
+namespace VlmForge.Engine.Planning.Workflow;
+
+/// <summary>
+/// Plans a workflow (<c>vlmforge plan</c>): its architecture from the snapshot's or the preset's config.json (the tiny
+/// model from its config and the dataset's tokenizer), tokens per sample from the dataset when it exists (image tokens by
+/// the family's image processing, text tokens by the model's tokenizer when there is one), then the memory and time
+/// estimates and, for a GPU, the fit and the page's remedies.
+/// </summary>
+public static class WorkflowPlanner
+{
+    /// <summary>A VQA question for planning without a dataset (VQA records bring their own questions).</summary>
+    public const string RepresentativeQuestion = "How many objects of each color are in the image, and where is the largest one?";
+
+    /// <summary>Plans <paramref name="settings"/>.</summary>
+    /// <param name="settings">The validated workflow.</param>
+    /// <param name="options">GPU memory and throughput.</param>
+    /// <param name="configName">How to name the config in the plan.</param>
+    /// <exception cref="PlanningException">
+    /// The workflow cannot be planned (the message says why and what to change), for example no released checkpoint of
+    /// the family has that size.
+    /// </exception>
+    public static MemoryPlan Plan(WorkflowSettings settings, PlanOptions options, string configName)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrEmpty(configName);
+        var assumptions = new List<string>();
+        var dataset = DatasetProbe.Load(settings);
+        int side = settings.Dataset.ImageSize;
+        if (!dataset.Exists)
+        {
+            assumptions.Add(string.Create(CultureInfo.InvariantCulture,
+                $"no dataset to measure ({dataset.MissingReason}): images of {side}x{side} px (dataset.image_size) and answers of " +
+                $"max_new_tokens = {settings.Evaluation.MaxNewTokens} tokens are assumed."));
+        }
+        IReadOnlyList<ImageSize> originals = dataset.Exists
+            ? dataset.Records.Select(r => r.ImageSize).Distinct().ToList()
+            : [new ImageSize(side, side)];
+
+        var family = settings.Model.Family;
+        FamilyDataConventions conventions;
+        ModelShape shape;
+        string modelName, modelSource;
+        int imageTokens, visionTokens;
+        ITokenCounter counter;
+        IReadOnlyList<TaskExample> examples;
+        ModelShape? tinyShapeFor = null;
+        if (family == ModelFamily.Tiny)
+        {
+            conventions = FamilyDataConventions.Tiny(side);
+            examples = BuildExamples(settings, dataset, conventions);
+            TinyTokenizer? tokenizer = examples.Count == 0 ? null : TinyTokenizer.Build(
+                TaskExampleBuilder.Texts(examples, settings.Prompt.System), new TinyTokenizerOptions { MaxNumber = side });
+            int vocabulary = tokenizer?.VocabularySize ?? new TinyTokenizerOptions().MaxVocabularySize;
+            if (tokenizer is null)
+                assumptions.Add($"the tiny vocabulary is built from the dataset at `train`; its upper bound {vocabulary} is planned.");
+            var config = TinyConfig(vocabulary, side);
+            shape = tinyShapeFor = ModelShapes.Tiny(config);
+            (modelName, modelSource) = ("tiny", $"the built-in tiny config at dataset.image_size = {side}, vocabulary {vocabulary}");
+            imageTokens = config.ImageTokenCount;
+            visionTokens = config.PatchGrid * config.PatchGrid;
+            counter = tokenizer is null ? new HeuristicTokenCounter() : new TokenizerCounter(tokenizer, "the tiny tokenizer built from the dataset, as `train` builds it");
+        }
+        else
+        {
+            var resolved = ResolvedModel.Resolve(settings, assumptions);
+            shape = ModelShapes.From(resolved.Config, resolved.Name);
+            (modelName, modelSource) = (resolved.Name, resolved.Source);
+            switch (resolved.Config)
+            {
+                case Qwen25VlConfig qwen:
+                {
+                    var resize = SmartResize.Qwen25Vl with { Factor = qwen.Vision.Factor };
+                    int fixedSide = side % resize.Factor == 0 ? side : Qwen25VlImageSizing.DefaultSide;
+                    conventions = Qwen25VlImageSizing.Conventions(originals, resize, fixedSide);
+                    var modelSize = originals.Count == 1 ? resize.Apply(originals[0]) : new ImageSize(fixedSide, fixedSide);
+                    if (originals.Count > 1)
+                        assumptions.Add($"the images have {originals.Count} different sizes: each is resized to {fixedSide}x{fixedSide} (one image size per run).");
+                    imageTokens = Qwen25VlImageSizing.ImageTokenCount(modelSize, resize.Factor);
+                    visionTokens = imageTokens * qwen.Vision.SpatialMergeSize * qwen.Vision.SpatialMergeSize;
+                    break;
+                }
+                case Idefics3Config smol:
+                    conventions = FamilyDataConventions.SmolVlm(side);
+                    imageTokens = smol.ImageTokenCount;
+                    visionTokens = smol.PatchGrid * smol.PatchGrid;
+                    break;
+                default:
+                    throw new PlanningException($"No image processing is known for the {resolved.Config.Family} family.", "model.family");
+            }
+            examples = BuildExamples(settings, dataset, conventions);
+            counter = (ITokenCounter?)SnapshotCounter(resolved, assumptions) ?? new HeuristicTokenCounter();
+        }
+
+        var (maxText, meanText, measured) = TextTokens(settings, examples, conventions.Template, imageTokens, counter, options.MaxExamplesMeasured);
+        if (counter is HeuristicTokenCounter heuristic)
+            assumptions.Add(heuristic.Description + ".");
+        var sequence = new SequenceShape(1, imageTokens, visionTokens, maxText, meanText);
+        var input = Input(settings, shape, sequence);
+        var estimate = MemoryEstimator.Estimate(input);
+        if (!input.Optimizer.Known)
+            assumptions.Add($"training.optimizer = \"{input.Optimizer.Name}\" is not a known optimizer: two float32 state tensors per parameter (like AdamW) are assumed.");
+
+        int? trainExamples = examples.Count == 0 ? null : (int)Math.Round(examples.Count * dataset.TrainShare);
+        var time = TimeEstimator.Estimate(input, options.SustainedTflops, trainExamples, settings.Training.Epochs, settings.Training.MaxSteps);
+
+        GpuBudget? gpu = options.GpuMemoryGiB is double gib ? GpuBudget.FromGiB(gib) : null;
+        IReadOnlyList<Remedy> remedies = [];
+        int? largest = null;
+        if (gpu is not null)
+        {
+            remedies = RemedyAdvisor.Suggest(input, gpu, SmallerModels(settings, tinyShapeFor), LoraFor(settings.Model));
+            if (gpu.IsComfortable(estimate.TotalBytes))
+                largest = RemedyAdvisor.LargestComfortableBatch(input, gpu);
+        }
+
+        string tokenSource = examples.Count == 0
+            ? $"no dataset: the prompt with max_new_tokens = {settings.Evaluation.MaxNewTokens} answer tokens; {counter.Description}"
+            : $"{measured} of {examples.Count} training examples; {counter.Description}";
+        return new MemoryPlan
+        {
+            ConfigName = configName,
+            ModelName = modelName,
+            ModelSource = modelSource,
+            Estimate = estimate,
+            Time = time,
+            Gpu = gpu,
+            Fit = gpu?.Fit(estimate.TotalBytes),
+            Remedies = remedies,
+            LargestComfortableBatch = largest,
+            TokenSource = tokenSource,
+            Assumptions = assumptions,
+        };
+    }
+
+    /// <summary>The plan input of <paramref name="settings"/> for an architecture and sequence.</summary>
+    public static PlanInput Input(WorkflowSettings settings, ModelShape shape, SequenceShape sequence)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var model = settings.Model;
+        bool lora = model.TrainingMode == TrainingMode.Lora;
+        return new PlanInput
+        {
+            Model = shape,
+            Mode = lora ? ModelTrainingMode.Lora : ModelTrainingMode.Full,
+            Lora = lora ? LoraFor(model) : null,
+            Quantization = QuantizationPlan.FromName(model.Quantization, model.DoubleQuantization),
+            Precision = PrecisionPlan.FromName(model.Precision),
+            Optimizer = OptimizerPlan.FromName(settings.Training.Optimizer),
+            BatchSize = settings.Training.BatchSize,
+            GradientAccumulation = settings.Training.GradientAccumulation,
+            GradientCheckpointing = model.GradientCheckpointing,
+            Sequence = sequence,
+        };
+    }
+
+    private static LoraPlan LoraFor(ModelOptions model) => new(model.LoraRank, model.LoraDropout, [.. model.LoraTargetModules]);
+
+    private static TinyVlmConfig TinyConfig(int vocabulary, int imageSize)
+    {
+        // Token ids do not change the shape; 0 is inside every vocabulary.
+        var config = new TinyVlmConfig { VocabSize = vocabulary, ImageTokenId = 0, PadTokenId = 0, ImageSize = imageSize };
+        try
+        {
+            config.Validate();
+        }
+        catch (InvalidModelConfigException e)
+        {
+            throw new PlanningException($"dataset.image_size = {imageSize} does not fit the tiny model: {e.Message}", e, "dataset.image_size");
+        }
+        return config;
+    }
+
+    private static IReadOnlyList<TaskExample> BuildExamples(WorkflowSettings settings, DatasetProbe dataset, FamilyDataConventions conventions)
+    {
+        if (!dataset.Exists)
+            return [];
+        var builder = new TaskExampleBuilder(conventions.Boxes, new TaskInstructions
+        {
+            Grounding = settings.Prompt.GroundingInstruction,
+            Caption = settings.Prompt.CaptionInstruction,
+        });
+        return builder.Build(dataset.Records, WorkflowDataset.TasksOf(settings.Dataset.Task));
+    }
+
+    private static TokenizerCounter? SnapshotCounter(ResolvedModel resolved, List<string> assumptions)
+    {
+        if (resolved.SnapshotPath is not { } folder)
+            return null;
+        try
+        {
+            return new TokenizerCounter(HuggingFaceTokenizer.Load(folder), $"the snapshot's tokenizer ({folder})");
+        }
+        catch (Exception e) when (e is IOException or TokenizerFormatException or InvalidDataException)
+        {
+            assumptions.Add($"the snapshot's tokenizer could not be read ({e.Message}).");
+            return null;
+        }
+    }
+
+    /// <summary>Text tokens of the longest and the mean sample: the chat template around the prompt and the answer.</summary>
+    private static (int Max, double Mean, int Measured) TextTokens(
+        WorkflowSettings settings, IReadOnlyList<TaskExample> examples, ChatTemplate template, int imageTokens, ITokenCounter counter, int maxMeasured)
+    {
+        int Count(IReadOnlyList<ChatSegment> segments) => segments.Where(s => s.Kind != SegmentKind.Image).Sum(s => counter.Count(s.Rendered));
+        if (examples.Count == 0)
+        {
+            var user = settings.Dataset.Task switch
+            {
+                DatasetTask.Caption => settings.Prompt.CaptionInstruction,
+                DatasetTask.Vqa => RepresentativeQuestion,
+                _ => settings.Prompt.GroundingInstruction,
+            };
+            int prompt = Count(template.BuildTraining(settings.Prompt.System, user, "", imageTokens));
+            int total = prompt + settings.Evaluation.MaxNewTokens;
+            return (total, total, 0);
+        }
+        int stride = Math.Max(1, (examples.Count + maxMeasured - 1) / maxMeasured);
+        var counts = new List<int>();
+        for (int i = 0; i < examples.Count; i += stride)
+            counts.Add(Count(template.BuildTraining(settings.Prompt.System, examples[i].UserText, examples[i].Answer, imageTokens)));
+        return (counts.Max(), counts.Average(), counts.Count);
+    }
+
+    /// <summary>The smaller sizes of the family with a preset, next smaller first (none for tiny).</summary>
+    private static IReadOnlyList<SmallerModel> SmallerModels(WorkflowSettings settings, ModelShape? tiny)
+    {
+        if (tiny is not null)
+            return [];
+        var family = ModelFamilies.Normalize(settings.Model.Family.ToTomlName());
+        int current = ModelPresets.Sizes.ToList().IndexOf(settings.Model.Size.ToTomlName());
+        return ModelPresets.All
+            .Where(p => p.Family == family && ModelPresets.Sizes.ToList().IndexOf(p.Size) < current)
+            .OrderByDescending(p => ModelPresets.Sizes.ToList().IndexOf(p.Size))
+            .Select(p => new SmallerModel(p.Size, p.Repository, ModelShapes.From(p.Config, p.Repository)))
+            .ToList();
+    }
+}
