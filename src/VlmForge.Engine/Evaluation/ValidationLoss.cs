@@ -5,6 +5,8 @@ using VlmForge.Engine.Generation;
 using VlmForge.Models.Modeling;
 using static TorchSharp.torch;
 
+using VlmForge.Engine.Runtime;
+
 namespace VlmForge.Engine.Evaluation;
 
 /// <summary>A teacher-forced loss: mean cross-entropy per answer token over a set of examples.</summary>
@@ -36,6 +38,7 @@ public static class ValidationLoss
         long tokens = 0;
         for (int start = 0; start < examples.Count; start += batchSize)
         {
+            using var quiet = NoGcRegion.Enter();
             using var scope = NewDisposeScope();
             var items = examples.Skip(start).Take(batchSize)
                 .Select(e => new CollateItem(images.Get(e.Record), context.Encoder.EncodeTraining(e.UserText, e.Answer)))

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using VlmForge.Engine.Runtime;
 using VlmForge.Abstractions.Sampling;
 using VlmForge.Data.Tokenization;
 using VlmForge.Models.Modeling;
@@ -12,7 +13,7 @@ namespace VlmForge.Engine.Generation;
 /// (or, in <see cref="GenerationMode.Recompute"/>, the whole sequence again). The repetition penalty sees each row's
 /// tokens generated so far. A row stops at its end token or after <see cref="GenerationOptions.MaxNewTokens"/> tokens;
 /// the batch stops when every row has. Rows may carry a <see cref="GroundingOutputConstraint"/>: their disallowed
-/// logits are set to -inf before the sampler sees them.
+/// logits are set to -inf before the sampler sees them. The image placeholder token is never generated.
 /// </summary>
 /// <remarks>
 /// The model must be in evaluation mode (<c>model.train(false)</c>). Every tensor of a call lives in its dispose
@@ -61,6 +62,8 @@ public sealed class TextGenerator
         int batch = CheckPrompt(prompt);
         CheckConstraints(constraints, batch);
 
+        // One region for the whole call: see NoGcRegion (TorchSharp frees operator Scalars in finalizers).
+        using var quiet = NoGcRegion.Enter();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var inputs = new VlmInputs(prompt.PixelValues?.to(_device), prompt.InputIds.to(_device), prompt.AttentionMask?.to(_device));
@@ -68,6 +71,7 @@ public sealed class TextGenerator
         var rows = Enumerable.Range(0, batch).Select(b => new RowState(constraints?[b])).ToArray();
         var decode = new ConstraintMask(batch, _model.VocabSize);
         var chosen = new long[batch];
+        var imagePlaceholder = tensor(new long[] { _model.ImageTokenId }, ScalarType.Int64, _device);
         // Column t holds every row's token of step t: the repetition penalty reads the columns written so far.
         var generated = full([batch, limit], FillerToken, ScalarType.Int64, _device);
 
@@ -87,7 +91,8 @@ public sealed class TextGenerator
                 using (NewDisposeScope())
                 {
                     steps++;
-                    var candidates = decode.Apply(logits, rows);
+                    // An image placeholder in the answer would be read as an image slot on the next pass: never pick one.
+                    var candidates = decode.Apply(logits, rows).index_fill(1, imagePlaceholder, double.NegativeInfinity);
                     var samplerClock = Stopwatch.StartNew();
                     var picked = sampler.Next(candidates, generated.narrow(1, 0, step));
                     var values = CheckPicked(picked, batch);

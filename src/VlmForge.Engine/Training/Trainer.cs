@@ -4,6 +4,7 @@ using VlmForge.Abstractions.Optimizers;
 using VlmForge.Abstractions.Precision;
 using VlmForge.Data.Batching;
 using VlmForge.Engine.Reporting;
+using VlmForge.Engine.Runtime;
 using VlmForge.Engine.Runs;
 using static System.FormattableString;
 using static TorchSharp.torch;
@@ -78,6 +79,8 @@ public sealed class Trainer
                 double lossValue;
                 int examples;
                 long inputTokens, lossTokens;
+                // See NoGcRegion: no collection may start while TorchSharp's operator Scalars are in use.
+                using var quiet = NoGcRegion.Enter();
                 using (var scope = NewDisposeScope())
                 {
                     using var batch = _data.Batch(position.Epoch, position.StepInEpoch, _options.BatchSize);

@@ -105,4 +105,18 @@ public class ModelShapeTests
         using var model = TinyVlm.Create(PlanningFixtures.HandConfig, new ModelSetup { Mode = Models.Training.TrainingMode.Full, Device = META });
         Assert.Equal(model.parameters().Sum(p => p.numel()), shape.TotalParameters);
     }
+
+    [Fact]
+    public void The_default_tiny_model_with_its_hierarchical_stem_has_every_tensor_the_shape_names()
+    {
+        var config = TinyVlmConfig.Tiny(vocabSize: 64, imageTokenId: 4, padTokenId: 0);
+        Assert.Equal(VlmForge.Models.Vision.VisionStem.Hierarchical, config.VisionStem);
+        var shape = ModelShapes.Tiny(config);
+        using var model = TinyVlm.Create(config, new ModelSetup { Mode = Models.Training.TrainingMode.Full, Device = META });
+        var names = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.numel());
+
+        foreach (var tensor in shape.Tensors)
+            Assert.Equal(names[tensor.Path], tensor.Elements);
+        Assert.Equal(names.Values.Sum(), shape.TotalParameters);
+    }
 }

@@ -136,7 +136,9 @@ public static class ModelShapes
             ],
             Tensors =
             [
-                .. VisionEmbeddings("vision_tower.embeddings", config.VisionHiddenSize, config.PatchSize, (long)config.PatchGrid * config.PatchGrid),
+                .. (config.VisionStem == VlmForge.Models.Vision.VisionStem.Hierarchical
+                    ? HierarchicalVisionEmbeddings("vision_tower.embeddings", config.VisionHiddenSize, config.PatchSize, (long)config.PatchGrid * config.PatchGrid)
+                    : VisionEmbeddings("vision_tower.embeddings", config.VisionHiddenSize, config.PatchSize, (long)config.PatchGrid * config.PatchGrid)),
                 new("language_model.embed_tokens.weight", ModelPart.Decoder, (long)config.VocabSize * config.HiddenSize),
             ],
             VocabSize = config.VocabSize,
@@ -180,6 +182,26 @@ public static class ModelShapes
         new($"{path}.patch_embedding.bias", ModelPart.Vision, width),
         new($"{path}.position_embedding.weight", ModelPart.Vision, patches * width),
     ];
+
+    /// <summary>
+    /// The tiny model's hierarchical stem: log2(patch) 2x2 convolutions whose widths grow towards the ViT width
+    /// (max(16, width / 2^(steps-1-i)), the last one exactly the width), as <c>HierarchicalPatchStem</c> builds them.
+    /// </summary>
+    private static PlainTensor[] HierarchicalVisionEmbeddings(string path, long width, long patchSize, long patches)
+    {
+        int steps = System.Numerics.BitOperations.Log2((ulong)patchSize);
+        var tensors = new List<PlainTensor>();
+        long channels = 3;
+        for (int i = 0; i < steps; i++)
+        {
+            long outWidth = i == steps - 1 ? width : Math.Max(16, width >> (steps - 1 - i));
+            tensors.Add(new($"{path}.patch_embedding.stages.{i}.weight", ModelPart.Vision, outWidth * channels * 4));
+            tensors.Add(new($"{path}.patch_embedding.stages.{i}.bias", ModelPart.Vision, outWidth));
+            channels = outWidth;
+        }
+        tensors.Add(new($"{path}.position_embedding.weight", ModelPart.Vision, patches * width));
+        return [.. tensors];
+    }
 
     private static PlacedLinear Head(long width, long vocab) => new("lm_head", ModelPart.Head, new("lm_head", width, vocab, false, "norm"));
 }
