@@ -73,10 +73,11 @@ internal sealed class DenseLinear : nn.Module<Tensor, Tensor>
     public DenseLinear(Tensor weight, Tensor? bias, ScalarType computeDtype) : base(nameof(DenseLinear))
     {
         _computeDtype = computeDtype;
-        register_buffer("weight", weight.detach().to(computeDtype, copy: true));
+        // Owned by the module, not by a dispose scope the caller may build it in.
+        register_buffer("weight", weight.detach().to(computeDtype, copy: true).DetachFromDisposeScope());
         _hasBias = bias is not null;
         if (bias is not null)
-            register_buffer("bias", bias.detach().to(computeDtype, copy: true));
+            register_buffer("bias", bias.detach().to(computeDtype, copy: true).DetachFromDisposeScope());
     }
 
     public override Tensor forward(Tensor input)

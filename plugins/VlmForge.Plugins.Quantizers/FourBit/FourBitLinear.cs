@@ -27,17 +27,19 @@ internal sealed class FourBitLinear : nn.Module<Tensor, Tensor>
         _nested = stored.Nested;
         _computeDtype = computeDtype;
 
-        register_buffer("weight", stored.Weight);
-        register_buffer("absmax", stored.Absmax);
-        register_buffer("quant_map", stored.QuantMap);
+        // The module owns its buffers: detached from any dispose scope the caller builds it in (the model's training
+        // setup quantizes each layer inside one), or they would be disposed when that scope ends.
+        register_buffer("weight", stored.Weight.DetachFromDisposeScope());
+        register_buffer("absmax", stored.Absmax.DetachFromDisposeScope());
+        register_buffer("quant_map", stored.QuantMap.DetachFromDisposeScope());
         if (stored.NestedAbsmax is not null)
         {
-            register_buffer("nested_absmax", stored.NestedAbsmax);
-            register_buffer("nested_quant_map", stored.NestedQuantMap!);
+            register_buffer("nested_absmax", stored.NestedAbsmax.DetachFromDisposeScope());
+            register_buffer("nested_quant_map", stored.NestedQuantMap!.DetachFromDisposeScope());
         }
         _hasBias = bias is not null;
         if (bias is not null)
-            register_buffer("bias", bias.detach().to(computeDtype, copy: true));
+            register_buffer("bias", bias.detach().to(computeDtype, copy: true).DetachFromDisposeScope());
     }
 
     public long InFeatures => _shape[1];
