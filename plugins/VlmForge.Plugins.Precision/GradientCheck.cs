@@ -24,8 +24,10 @@ internal static class GradientCheck
                 continue;
             if (factor != 1)
                 grad.mul_(factor);
-            checks.Add(grad.isfinite().all());
+            // A sum is NaN or infinite when any element is, and reads the gradient once without the full-size boolean
+            // tensor isfinite() would allocate (that check alone cost ~5% of a tiny model's step).
+            checks.Add(grad.sum());
         }
-        return checks.Count == 0 || stack(checks).all().item<bool>();
+        return checks.Count == 0 || stack(checks).isfinite().all().item<bool>();
     }
 }

@@ -227,16 +227,21 @@ public sealed class Trainer
     private static bool IsDue(int intervalUpdates, long updatesDone, bool endOfEpoch, bool lastStep) =>
         lastStep || (intervalUpdates > 0 ? updatesDone % intervalUpdates == 0 : endOfEpoch);
 
+    /// <summary>
+    /// The L2 norm over every gradient: one fused norm per tensor in its own dtype, combined in float64, and a single
+    /// read back to the host (a per-tensor read made the step ~5% slower than a hand-written loop).
+    /// </summary>
     private static double GlobalNorm(TorchSharp.Modules.Parameter[] parameters)
     {
         using var scope = NewDisposeScope();
-        double sumOfSquares = 0;
+        using var noGrad = no_grad();
+        var norms = new List<Tensor>(parameters.Length);
         foreach (var p in parameters)
         {
             if (p.grad is { } g)
-                sumOfSquares += g.to_type(ScalarType.Float64).pow(2).sum().item<double>();
+                norms.Add(linalg.vector_norm(g).to_type(ScalarType.Float64));
         }
-        return Math.Sqrt(sumOfSquares);
+        return norms.Count == 0 ? 0 : linalg.vector_norm(stack(norms)).item<double>();
     }
 
     private static void ZeroGradients(TorchSharp.Modules.Parameter[] parameters)

@@ -96,6 +96,28 @@ public sealed class TrainingSessionTests : IDisposable
         Assert.Contains("path = \"" + Path.Combine(_dir, "data").Replace("\\", "\\\\"), File.ReadAllText(run.ConfigPath));
     }
 
+    [Theory]
+    [InlineData("nf4", false)]
+    [InlineData("nf4", true)]
+    [InlineData("fp4", false)]
+    public void Lora_over_a_4_bit_base_trains_and_the_loss_falls(string quantization, bool doubleQuantization)
+    {
+        var settings = Settings("qlora-" + quantization + (doubleQuantization ? "-dq" : ""));
+        settings = settings with
+        {
+            Model = settings.Model with { TrainingMode = VlmForge.Settings.TrainingMode.Lora, Quantization = quantization, DoubleQuantization = doubleQuantization },
+            Training = settings.Training with { MaxSteps = 12, Epochs = 20, LearningRate = 0.003 },
+        };
+
+        var result = Train(settings);
+
+        Assert.Equal(TrainingOutcome.Completed, result.Summary.Outcome);
+        var metrics = JsonLinesLog<StepMetrics>.ReadAll(result.Folder.MetricsPath);
+        Assert.All(metrics, m => Assert.True(double.IsFinite(m.Loss)));
+        Assert.True(metrics.TakeLast(3).Average(m => m.Loss) < metrics.Take(3).Average(m => m.Loss),
+            $"loss should fall: {string.Join(", ", metrics.Select(m => m.Loss.ToString("F3", System.Globalization.CultureInfo.InvariantCulture)))}");
+    }
+
     [Fact]
     public void Same_config_and_seed_give_identical_metrics()
     {

@@ -188,6 +188,32 @@ public class FourBitTests(BuiltInPlugins builtIns)
         TensorAssert.Identical(expected, y);
     }
 
+    [Theory]
+    [InlineData("nf4", new[] { "absmax", "bias", "quant_map", "weight" })]
+    [InlineData("fp4", new[] { "absmax", "bias", "quant_map", "weight" })]
+    [InlineData("none", new[] { "bias", "weight" })]
+    public void A_frozen_linear_built_inside_a_dispose_scope_keeps_its_buffers_after_the_scope_ends(string name, string[] buffers)
+    {
+        // The model's training setup builds every frozen layer inside its own dispose scope; the layer must own its buffers.
+        var generator = new Generator(10);
+        using var weight = randn([8, 64], generator: generator);
+        using var bias = randn([8], generator: generator);
+        using var x = randn([3, 64], generator: generator);
+        var quantizer = Catalog.Quantizer(name);
+        nn.Module<Tensor, Tensor> layer;
+        using (NewDisposeScope())
+        {
+            layer = quantizer.CreateFrozenLinear(weight, bias, ScalarType.Float32, Plain);
+        }
+        using (layer)
+        {
+            Assert.Equal(buffers, layer.named_buffers().Select(b => b.name).Order(StringComparer.Ordinal));
+            using var y = layer.forward(x);
+            Assert.Equal([3L, 8L], y.shape);
+            Assert.True(y.isfinite().all().item<bool>());
+        }
+    }
+
     [Fact]
     public void A_block_size_bitsandbytes_does_not_support_is_refused_with_the_allowed_sizes()
     {
