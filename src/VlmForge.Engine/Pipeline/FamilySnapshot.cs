@@ -22,7 +22,7 @@ public sealed class FamilySnapshot
     /// <summary>Qwen's processor settings file; its min_pixels / max_pixels bound the smart resize.</summary>
     public const string PreprocessorConfigFileName = "preprocessor_config.json";
 
-    private FamilySnapshot(SnapshotFolder folder, HuggingFaceTokenizer tokenizer, ChatTemplate template, SmartResize? resize)
+    private FamilySnapshot(SnapshotFolder folder, ModelVocabularyTokenizer tokenizer, ChatTemplate template, SmartResize? resize)
     {
         Folder = folder;
         Tokenizer = tokenizer;
@@ -36,7 +36,8 @@ public sealed class FamilySnapshot
 
     public IFamilyConfig Config => Folder.Config;
 
-    public HuggingFaceTokenizer Tokenizer { get; }
+    /// <summary>The snapshot's tokenizer as wide as the model's vocabulary (see <see cref="ModelVocabularyTokenizer"/>).</summary>
+    public ModelVocabularyTokenizer Tokenizer { get; }
 
     public ChatTemplate Template { get; }
 
@@ -91,10 +92,9 @@ public sealed class FamilySnapshot
         }
 
         var template = ChatTemplates.ForFamily(folder.Config.Family);
+        CheckTokenizer(tokenizer, template, folder.Config, configured);
         var resize = folder.Config is Qwen25VlConfig qwen ? ReadSmartResize(folder.Path, qwen, configured) : null;
-        var snapshot = new FamilySnapshot(folder, tokenizer, template, resize);
-        snapshot.CheckTokenizer(configured);
-        return snapshot;
+        return new FamilySnapshot(folder, new ModelVocabularyTokenizer(tokenizer, folder.Config.VocabSize), template, resize);
     }
 
     /// <summary>
@@ -140,31 +140,31 @@ public sealed class FamilySnapshot
         return new RunConventions(FamilyDataConventions.SmolVlm(side), new ImageSize(side, side));
     }
 
-    private void CheckTokenizer(string configured)
+    private static void CheckTokenizer(HuggingFaceTokenizer tokenizer, ChatTemplate template, IFamilyConfig config, string configured)
     {
-        int imageId, endId;
+        int imageId;
         try
         {
-            imageId = Tokenizer.GetSpecialTokenId(Template.ImageToken);
-            endId = Tokenizer.GetSpecialTokenId(Template.EndOfAnswerToken);
+            imageId = tokenizer.GetSpecialTokenId(template.ImageToken);
+            tokenizer.GetSpecialTokenId(template.EndOfAnswerToken);
         }
         catch (KeyNotFoundException e)
         {
             throw new WorkflowException(
-                $"model.path = \"{configured}\": the tokenizer lacks a token the {Config.Family} chat template writes ({e.Message}). " +
+                $"model.path = \"{configured}\": the tokenizer lacks a token the {config.Family} chat template writes ({e.Message}). " +
                 "Copy the tokenizer files of the same model repository into the snapshot folder.", e);
         }
-        if (imageId != Config.ImageTokenId)
+        if (imageId != config.ImageTokenId)
         {
             throw new WorkflowException(
-                $"model.path = \"{configured}\": the tokenizer's {Template.ImageToken} is id {imageId} but config.json's image_token_id is " +
-                $"{Config.ImageTokenId}; the tokenizer files belong to another model. Copy the tokenizer of the same repository.");
+                $"model.path = \"{configured}\": the tokenizer's {template.ImageToken} is id {imageId} but config.json's image_token_id is " +
+                $"{config.ImageTokenId}; the tokenizer files belong to another model. Copy the tokenizer of the same repository.");
         }
-        if (Tokenizer.VocabularySize > Config.VocabSize || endId >= Config.VocabSize)
+        if (tokenizer.VocabularySize > config.VocabSize)
         {
             throw new WorkflowException(
-                $"model.path = \"{configured}\": the tokenizer has {Tokenizer.VocabularySize} ids but the model's vocabulary only " +
-                $"{Config.VocabSize}; the tokenizer files belong to another model.");
+                $"model.path = \"{configured}\": the tokenizer has {tokenizer.VocabularySize} ids but the model's vocabulary only " +
+                $"{config.VocabSize}; the tokenizer files belong to another model.");
         }
     }
 

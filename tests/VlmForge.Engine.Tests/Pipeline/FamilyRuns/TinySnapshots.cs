@@ -9,7 +9,8 @@ namespace VlmForge.Engine.Tests.Pipeline.FamilyRuns;
 /// <summary>
 /// Tiny random Qwen2.5-VL and SmolVLM snapshots in the Hugging Face layout (config.json, safetensors with the real key
 /// names, tokenizer.json), with token ids that agree between config and tokenizer: a byte-level BPE of 256 bytes and 11
-/// merges (ids 0..266), then the family's added tokens; the model's vocabulary is exactly the tokenizer's.
+/// merges (ids 0..266), then the family's added tokens. Qwen's model vocabulary is exactly the tokenizer's; SmolVLM's is
+/// padded past it, as released checkpoints pad theirs.
 /// </summary>
 internal static class TinySnapshots
 {
@@ -17,7 +18,10 @@ internal static class TinySnapshots
     public const int QwenVocabulary = 273;
 
     /// <summary>SmolVLM: &lt;|im_start|&gt; 267, &lt;end_of_utterance&gt; 268, &lt;fake_token_around_image&gt; 269, &lt;global-img&gt; 270, &lt;image&gt; 271.</summary>
-    public const int SmolVocabulary = 272;
+    public const int SmolTokenizerVocabulary = 272;
+
+    /// <summary>SmolVLM's embedding rows: 8 more than the tokenizer has.</summary>
+    public const int SmolVocabulary = 280;
     public const int SmolImageToken = 271;
 
     /// <summary>
