@@ -183,10 +183,11 @@ public sealed class FamilyTrainingSessionTests : IDisposable
     }
 
     [Fact]
-    public void SmolVlm_trains_lora_from_model_path_exports_peft_and_generates_after_loading()
+    public void SmolVlm_trains_qlora_from_model_path_exports_peft_and_generates_after_loading()
     {
         var snapshot = TinySnapshots.WriteSmol(Path.Combine(_dir, "smol-snapshot"));
-        var result = Train(Settings("smolvlm", snapshot, "smol"));
+        var settings = Settings("smolvlm", snapshot, "smol");
+        var result = Train(settings with { Model = settings.Model with { Quantization = "nf4" } });
         var run = result.Folder;
 
         Assert.Equal(TrainingOutcome.Completed, result.Summary.Outcome);
@@ -202,6 +203,7 @@ public sealed class FamilyTrainingSessionTests : IDisposable
         Assert.Equal("<image>", usage.ImageToken);
 
         using var context = RunLoader.Open(run.Path, _plugins, log: null);
+        Assert.NotEmpty(context.FamilyModel!.QuantizedLinears); // the frozen base is stored 4-bit under the imported adapter
         var example = Path.Combine(_dir, "data", "images");
         var image = Directory.EnumerateFiles(example, "*.png", SearchOption.AllDirectories).First();
         var prompt = GenerationPrompt.FromImageFile(image, "What shape is it?", new ImagePreprocessor(context.Conventions.Normalization),
