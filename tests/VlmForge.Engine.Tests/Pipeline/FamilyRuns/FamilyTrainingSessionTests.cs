@@ -215,6 +215,30 @@ public sealed class FamilyTrainingSessionTests : IDisposable
     }
 
     [Fact]
+    public void A_fully_fine_tuned_Qwen25Vl_run_saves_every_weight_and_loads_them_back()
+    {
+        var snapshot = QwenSnapshot;
+        var settings = Settings("qwen2_5_vl", snapshot, "qwen-full");
+        var run = Train(settings with { Model = settings.Model with { TrainingMode = TrainingMode.Full } }).Folder;
+
+        Assert.False(File.Exists(RunFiles.AdapterConfig(run)));
+        Assert.True(File.Exists(RunFiles.Usage(run)));
+        using var saved = SafetensorsFile.Open(RunFiles.TrainedWeights(run));
+        Assert.Contains("visual.merger.mlp.0.weight", saved.Names);
+        using var trained = saved.Read("model.layers.1.mlp.down_proj.weight");
+        using (var original = SafetensorsFile.Open(Path.Combine(snapshot, "model.safetensors")))
+        using (var before = original.Read("model.layers.1.mlp.down_proj.weight"))
+        {
+            Assert.False(before.to(TorchSharp.torch.ScalarType.Float32).allclose(trained, rtol: 0, atol: 0), "training should have changed the weight");
+        }
+
+        using var context = RunLoader.Open(run.Path, _plugins, log: null);
+        var loaded = context.Model.TrainableParameters().Single(p => p.Name == "model.layers.1.mlp.down_proj.weight").Parameter;
+        Assert.True(loaded.detach().cpu().allclose(trained, rtol: 0, atol: 0));
+        Assert.Equal(saved.Names.Count, context.Model.TrainableParameters().Count);
+    }
+
+    [Fact]
     public void A_real_family_without_model_path_fails_before_any_run_folder_is_made()
     {
         var e = Assert.Throws<WorkflowException>(() => Train(Settings("qwen2_5_vl", null, "no-path")));
