@@ -1,60 +1,208 @@
+using System.Text.Json;
+using TorchSharp;
 using VlmForge.Data.Batching;
+using VlmForge.Data.Datasets;
 using VlmForge.Data.Families;
+using VlmForge.Data.Geometry;
 using VlmForge.Data.Images;
 using VlmForge.Data.Tokenization;
 using VlmForge.Engine.Plugins;
 using VlmForge.Engine.Runs;
+using VlmForge.Models.Families;
+using VlmForge.Models.Families.Qwen25Vl;
+using VlmForge.Models.Modeling;
+using VlmForge.Models.Peft;
+using VlmForge.Models.Safetensors;
+using VlmForge.Models.StateDicts;
+using VlmForge.Models.Tiny;
+using VlmForge.Models.Training;
 using VlmForge.Settings;
 
 namespace VlmForge.Engine.Pipeline;
 
-/// <summary>Builds a <see cref="RunContext"/>: the model for this tokenizer and the data plumbing around it.</summary>
+/// <summary>
+/// Builds a <see cref="RunContext"/>: the model and the data plumbing around it. The tiny model is created from the
+/// seed with a tokenizer built from the dataset; a real family (Qwen2.5-VL, SmolVLM) is loaded from the snapshot at
+/// model.path with the snapshot's tokenizer, chat template and image processing.
+/// </summary>
 public static class RunAssembler
 {
-    /// <summary>The data conventions of the configured family (chat template, image normalization, box convention).</summary>
-    public static FamilyDataConventions Conventions(WorkflowSettings settings)
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    /// <summary>The checked snapshot of a real family, or null for the tiny model.</summary>
+    /// <exception cref="WorkflowException">model.path is missing or does not fit model.family.</exception>
+    public static FamilySnapshot? Snapshot(WorkflowSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (settings.Model.Family != ModelFamily.Tiny)
-            throw new WorkflowException(
-                $"model.family = \"{settings.Model.Family.ToTomlName()}\": training real model families from a Hugging Face " +
-                "snapshot is not wired into the engine yet. Use family = \"tiny\".");
-        return FamilyDataConventions.Tiny(settings.Dataset.ImageSize);
+        return settings.Model.Family == ModelFamily.Tiny ? null : FamilySnapshot.Open(settings);
     }
 
-    public static RunContext Assemble(WorkflowSettings settings, RunFolder folder, PluginCatalog plugins, TinyTokenizer tokenizer,
-        WorkflowDataset? dataset, bool writeModelConfig)
+    /// <summary>How the run's conventions follow from its dataset's records.</summary>
+    public static Func<IReadOnlyList<DatasetRecord>, RunConventions> ConventionsFor(WorkflowSettings settings, FamilySnapshot? snapshot)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (snapshot is null)
+        {
+            var tiny = TinyConventions(settings);
+            return _ => tiny;
+        }
+        return records => snapshot.Conventions(records.Select(r => r.ImageSize), settings.Dataset.ImageSize);
+    }
+
+    /// <summary>The tiny model's conventions: squares of dataset.image_size.</summary>
+    public static RunConventions TinyConventions(WorkflowSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        int side = settings.Dataset.ImageSize;
+        return new RunConventions(FamilyDataConventions.Tiny(side), new ImageSize(side, side));
+    }
+
+    /// <param name="tokenizer">The tiny tokenizer of the run, or the snapshot's tokenizer.</param>
+    /// <param name="snapshot">The real family's snapshot; null for the tiny model.</param>
+    /// <param name="conventions">Chat template, image processing, box convention and the one image size of the run.</param>
+    /// <param name="writeModelConfig">A new run: record what rebuilding the model needs (tiny config / usage notes).</param>
+    public static RunContext Assemble(WorkflowSettings settings, RunFolder folder, PluginCatalog plugins, ITextTokenizer tokenizer,
+        FamilySnapshot? snapshot, RunConventions conventions, WorkflowDataset? dataset, bool writeModelConfig)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(folder);
         ArgumentNullException.ThrowIfNull(plugins);
         ArgumentNullException.ThrowIfNull(tokenizer);
+        ArgumentNullException.ThrowIfNull(conventions);
         DeviceSelection.ApplyThreads(settings.Run.Threads);
         var device = DeviceSelection.Resolve(settings.Run.Device);
-        var conventions = Conventions(settings);
         var computeDtype = plugins.Precision(settings.Model.Precision).Create().ComputeDtype;
-
-        var configPath = RunFiles.ModelConfig(folder);
-        var config = writeModelConfig || !File.Exists(configPath)
-            ? ModelFactory.TinyConfig(tokenizer, settings.Dataset.ImageSize)
-            : ModelFactory.LoadTinyConfig(configPath);
-        if (writeModelConfig) ModelFactory.SaveTinyConfig(config, configPath);
         var setup = ModelFactory.Setup(settings.Model, plugins, computeDtype, device);
-        var model = ModelFactory.CreateTiny(config, setup, settings.Training.Seed);
 
-        return new RunContext
+        IVisionLanguageModel model;
+        int padId;
+        if (snapshot is null)
+        {
+            var tiny = tokenizer as TinyTokenizer
+                ?? throw new ArgumentException("The tiny model needs the run's TinyTokenizer.", nameof(tokenizer));
+            var configPath = RunFiles.ModelConfig(folder);
+            var config = writeModelConfig || !File.Exists(configPath)
+                ? ModelFactory.TinyConfig(tiny, settings.Dataset.ImageSize)
+                : ModelFactory.LoadTinyConfig(configPath);
+            if (writeModelConfig) ModelFactory.SaveTinyConfig(config, configPath);
+            model = ModelFactory.CreateTiny(config, setup, settings.Training.Seed);
+            padId = tiny.PadId;
+        }
+        else
+        {
+            model = LoadFamily(settings, snapshot, setup, conventions.ModelImage);
+            padId = snapshot.PadId;
+        }
+
+        var context = new RunContext
         {
             Settings = settings,
             Folder = folder,
             Plugins = plugins,
-            Conventions = conventions,
+            Conventions = conventions.Conventions,
+            ModelImage = conventions.ModelImage,
+            Snapshot = snapshot,
             Tokenizer = tokenizer,
             Model = model,
             Device = device,
-            Encoder = new ConversationEncoder(tokenizer, conventions.Template, model.ImageTokenCount, settings.Prompt.System),
-            Images = new PreparedImageCache(new ImagePreprocessor(conventions.Normalization), conventions.Boxes),
-            Collator = new BatchCollator(tokenizer.PadId),
+            Encoder = new ConversationEncoder(tokenizer, conventions.Conventions.Template, model.ImageTokenCount, settings.Prompt.System),
+            Images = new PreparedImageCache(new ImagePreprocessor(conventions.Conventions.Normalization), conventions.Conventions.Boxes),
+            Collator = new BatchCollator(padId),
             Dataset = dataset,
         };
+        if (writeModelConfig && snapshot is not null)
+        {
+            WriteUsage(context);
+        }
+        return context;
+    }
+
+    /// <summary>What a user of the run's model needs besides the weights (vlmforge.json beside the PEFT adapter).</summary>
+    public static AdapterUsage Usage(RunContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var conventions = context.Conventions;
+        var template = conventions.Template;
+        return new AdapterUsage
+        {
+            Family = context.Snapshot?.Config.Family ?? "tiny",
+            BaseModel = context.Snapshot?.Path,
+            ImageWidth = context.ModelImage.Width,
+            ImageHeight = context.ModelImage.Height,
+            ImageResize = conventions.Boxes switch
+            {
+                SmartResizedImageBoxConvention smart => $"smart-resize-{smart.Resize.Factor} (min_pixels {smart.Resize.MinPixels}, max_pixels {smart.Resize.MaxPixels})",
+                _ => "stretch",
+            },
+            ImageMean = conventions.Normalization.Mean,
+            ImageStd = conventions.Normalization.Std,
+            ImageToken = template.ImageToken,
+            ImageTokenCount = context.Model.ImageTokenCount,
+            ChatTemplate = template.Family,
+            EndOfAnswerToken = template.EndOfAnswerToken,
+            SystemPrompt = context.Settings.Prompt.System,
+            BoxConvention = conventions.Boxes.Name,
+        };
+    }
+
+    /// <summary>The image size a real-family run recorded when it started.</summary>
+    public static ImageSize RecordedImageSize(RunFolder folder)
+    {
+        ArgumentNullException.ThrowIfNull(folder);
+        var path = RunFiles.Usage(folder);
+        if (!File.Exists(path))
+            throw new WorkflowException($"{folder.Path} has no model/{PeftAdapters.UsageFileName}; it was not written by `vlmforge train` for a real model family.");
+        try
+        {
+            var usage = JsonSerializer.Deserialize<AdapterUsage>(File.ReadAllBytes(path))
+                ?? throw new InvalidDataException($"{path} holds JSON null.");
+            return new ImageSize(usage.ImageWidth, usage.ImageHeight);
+        }
+        catch (Exception e) when (e is JsonException or ArgumentOutOfRangeException)
+        {
+            throw new InvalidDataException($"{path} is not a valid {PeftAdapters.UsageFileName}: {e.Message}", e);
+        }
+    }
+
+    private static void WriteUsage(RunContext context)
+    {
+        var path = RunFiles.Usage(context.Folder);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path + ".tmp", JsonSerializer.SerializeToUtf8Bytes(Usage(context), Json));
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    /// <summary>Loads the snapshot for training with <paramref name="setup"/>; LoRA adapters start from the run's seed.</summary>
+    private static RunImageModel LoadFamily(WorkflowSettings settings, FamilySnapshot snapshot, ModelSetup setup, ImageSize image)
+    {
+        int tokens;
+        FamilyModelOptions options;
+        if (snapshot.Config is Qwen25VlConfig qwen)
+        {
+            tokens = Qwen25VlImageSizing.ImageTokenCount(image, qwen.Vision.Factor);
+            options = new FamilyModelOptions { ImageSize = image.Width == image.Height ? image.Width : null };
+        }
+        else
+        {
+            tokens = 0;
+            options = new FamilyModelOptions();
+        }
+
+        torch.manual_seed(settings.Training.Seed);
+        FamilyModel family;
+        try
+        {
+            family = FamilyModels.Load(snapshot.Path, setup, options);
+        }
+        catch (Exception e) when (e is StateDictMismatchException or SafetensorsFormatException or InvalidModelConfigException
+                                      or IOException or InvalidDataException)
+        {
+            throw new WorkflowException($"model.path = \"{settings.Model.Path}\": {e.Message}", e);
+        }
+        catch (ArgumentException e) when (e.ParamName == "lora")
+        {
+            throw new WorkflowException($"model.lora_target_modules: {e.Message.Replace(" (Parameter 'lora')", "", StringComparison.Ordinal)}", e);
+        }
+        return new RunImageModel(family, tokens > 0 ? tokens : family.ImageTokenCount, Math.Max(image.Width, image.Height));
     }
 }

@@ -2,6 +2,7 @@ using VlmForge.Data.Tokenization;
 using VlmForge.Engine.Checkpoints;
 using VlmForge.Engine.Plugins;
 using VlmForge.Engine.Runs;
+using VlmForge.Models.Peft;
 using VlmForge.Settings.Loading;
 
 namespace VlmForge.Engine.Pipeline;
@@ -17,12 +18,40 @@ public static class RunLoader
         ArgumentNullException.ThrowIfNull(plugins);
         var folder = RunFolder.Open(runPath);
         var settings = WorkflowLoader.LoadFile(folder.ConfigPath, plugins).GetSettingsOrThrow();
-        var tokenizerFolder = RunFiles.TokenizerFolder(folder);
-        if (!Directory.Exists(tokenizerFolder))
-            throw new WorkflowException($"{folder.Path} has no tokenizer/ folder; it was not written by `vlmforge train`.");
-        var tokenizer = TinyTokenizer.Load(tokenizerFolder);
-        var dataset = log is null ? null : WorkflowDataset.Load(settings, RunAssembler.Conventions(settings), log);
-        var context = RunAssembler.Assemble(settings, folder, plugins, tokenizer, dataset, writeModelConfig: false);
+        var snapshot = RunAssembler.Snapshot(settings);
+        ITextTokenizer tokenizer;
+        RunConventions conventions;
+        WorkflowDataset? dataset = null;
+        if (snapshot is null)
+        {
+            var tokenizerFolder = RunFiles.TokenizerFolder(folder);
+            if (!Directory.Exists(tokenizerFolder))
+                throw new WorkflowException($"{folder.Path} has no tokenizer/ folder; it was not written by `vlmforge train`.");
+            tokenizer = TinyTokenizer.Load(tokenizerFolder);
+            conventions = RunAssembler.TinyConventions(settings);
+            if (log is not null) dataset = WorkflowDataset.Load(settings, conventions, log);
+        }
+        else
+        {
+            tokenizer = snapshot.Tokenizer;
+            var trained = RunAssembler.RecordedImageSize(folder);
+            if (log is not null)
+            {
+                // The dataset is sized as training sized it, so its answers' boxes are in the coordinates the model learned.
+                dataset = WorkflowDataset.Load(settings, RunAssembler.ConventionsFor(settings, snapshot), log);
+                if (dataset.Conventions.ModelImage != trained)
+                    throw new WorkflowException(
+                        $"{folder.Path} was trained on images of {trained} px, but its dataset now gives {dataset.Conventions.ModelImage} px; " +
+                        "evaluate on data with the image sizes the run trained on.");
+                conventions = dataset.Conventions;
+            }
+            else
+            {
+                conventions = snapshot.Conventions(trained);
+            }
+        }
+
+        var context = RunAssembler.Assemble(settings, folder, plugins, tokenizer, snapshot, conventions, dataset, writeModelConfig: false);
         try
         {
             LoadTrainedWeights(context);
@@ -38,6 +67,18 @@ public static class RunLoader
 
     private static void LoadTrainedWeights(RunContext context)
     {
+        if (context.FamilyModel is { } family && File.Exists(RunFiles.AdapterConfig(context.Folder)))
+        {
+            try
+            {
+                PeftAdapters.Import(family, context.Folder.ModelPath);
+            }
+            catch (PeftFormatException e)
+            {
+                throw new WorkflowException($"{context.Folder.ModelPath}: the trained adapter cannot be read: {e.Message}", e);
+            }
+            return;
+        }
         var trainable = context.Model.TrainableParameters();
         var final = RunFiles.TrainedWeights(context.Folder);
         if (File.Exists(final))

@@ -8,6 +8,7 @@ using VlmForge.Engine.Evaluation;
 using VlmForge.Engine.Reporting;
 using VlmForge.Engine.Runs;
 using VlmForge.Engine.Training;
+using VlmForge.Models.Peft;
 using VlmForge.Models.Safetensors;
 using VlmForge.Settings;
 using VlmForge.Settings.Loading;
@@ -33,16 +34,18 @@ public static class TrainingSession
         bool resuming = request.ResumeFolder is not null;
         RunFolder folder;
         WorkflowSettings settings;
+        FamilySnapshot? snapshot;
         if (resuming)
         {
             folder = RunFolder.Open(request.ResumeFolder!);
             settings = WorkflowLoader.LoadFile(folder.ConfigPath, request.Plugins).GetSettingsOrThrow();
             log.WriteLine($"resuming {folder.Path}");
+            snapshot = RunAssembler.Snapshot(settings);
         }
         else
         {
             var given = request.Settings ?? throw new ArgumentException("A new run needs settings.", nameof(request));
-            RunAssembler.Conventions(given); // fails before any folder is made for a family the engine cannot train yet
+            snapshot = RunAssembler.Snapshot(given); // a missing or wrong model.path fails before any folder is made
             var output = given.ResolvePath(given.Run.Output);
             var name = given.Run.Name.Length > 0
                 ? given.Run.Name
@@ -54,23 +57,37 @@ public static class TrainingSession
                 [$"Resolved configuration of run {name}.", $"Source: {request.ConfigSource} (sha256 {request.ConfigSha256})"]);
             log.WriteLine($"run folder: {folder.Path}");
         }
+        if (snapshot is not null)
+            log.WriteLine($"model: {snapshot.Config.Family} snapshot {snapshot.Path}");
 
-        var conventions = RunAssembler.Conventions(settings);
-        var dataset = WorkflowDataset.Load(settings, conventions, log);
-        var tokenizerFolder = RunFiles.TokenizerFolder(folder);
-        TinyTokenizer tokenizer;
-        if (resuming)
+        var dataset = WorkflowDataset.Load(settings, RunAssembler.ConventionsFor(settings, snapshot), log);
+        if (snapshot is not null)
         {
-            tokenizer = TinyTokenizer.Load(tokenizerFolder);
+            if (resuming && RunAssembler.RecordedImageSize(folder) is var recorded && recorded != dataset.Conventions.ModelImage)
+                throw new WorkflowException(
+                    $"{folder.Path} trained on images of {recorded} px, but its dataset now gives {dataset.Conventions.ModelImage} px; " +
+                    "resume with the dataset the run started with.");
+            log.WriteLine($"images: {dataset.Conventions.ModelImage} px ({dataset.Conventions.Conventions.Boxes.Name})");
+        }
+        ITextTokenizer tokenizer;
+        if (snapshot is not null)
+        {
+            tokenizer = snapshot.Tokenizer;
+        }
+        else if (resuming)
+        {
+            tokenizer = TinyTokenizer.Load(RunFiles.TokenizerFolder(folder));
         }
         else
         {
-            tokenizer = TinyTokenizer.Build(TaskExampleBuilder.Texts(dataset.Train, settings.Prompt.System),
+            var tiny = TinyTokenizer.Build(TaskExampleBuilder.Texts(dataset.Train, settings.Prompt.System),
                 new TinyTokenizerOptions { MaxNumber = settings.Dataset.ImageSize });
-            tokenizer.Save(tokenizerFolder);
+            tiny.Save(RunFiles.TokenizerFolder(folder));
+            tokenizer = tiny;
         }
 
-        using var context = RunAssembler.Assemble(settings, folder, request.Plugins, tokenizer, dataset, writeModelConfig: !resuming);
+        using var context = RunAssembler.Assemble(settings, folder, request.Plugins, tokenizer, snapshot, dataset.Conventions, dataset,
+            writeModelConfig: !resuming);
         var model = context.Model;
         log.WriteLine(model.DescribeParameters().Format());
 
@@ -114,8 +131,7 @@ public static class TrainingSession
             CheckpointStore.LoadWeights(bestFolder, trainable);
             log.WriteLine($"restored the best weights (step {best}, {settings.Training.EarlyStoppingMetric.ToTomlName()} {summary.State.BestMetric:G5})");
         }
-        SafetensorsWriter.Write(RunFiles.TrainedWeights(folder),
-            trainable.ToDictionary(p => p.Name, p => p.Parameter.detach().cpu()));
+        SaveTrainedModel(context, trainable);
         LossPlot.Save(folder.LossPlotPath, JsonLinesLog<StepMetrics>.ReadAll(folder.MetricsPath),
             JsonLinesLog<ValidationRecord>.ReadAll(folder.ValidationPath));
         EvaluationReport? evaluation = null;
@@ -141,6 +157,28 @@ public static class TrainingSession
             data = result.DataSummaries,
         }, SummaryJson));
         return result;
+    }
+
+    /// <summary>
+    /// Writes the trained weights into runs/&lt;name&gt;/model: a real family trained with LoRA as a PEFT adapter
+    /// (adapter_config.json, adapter_model.safetensors with base_model.model.* keys) with the usage notes and the
+    /// snapshot's processor, chat template and tokenizer files beside it; otherwise every trainable parameter under its
+    /// own name.
+    /// </summary>
+    private static void SaveTrainedModel(RunContext context, IReadOnlyList<NamedParameter> trainable)
+    {
+        if (context.FamilyModel is { } family && context.Snapshot is { } snapshot && context.Settings.Model.TrainingMode == TrainingMode.Lora)
+        {
+            PeftAdapters.Export(family, context.Folder.ModelPath, new PeftExportOptions
+            {
+                BaseModelNameOrPath = snapshot.Path,
+                Usage = RunAssembler.Usage(context),
+                SnapshotFolder = snapshot.Path,
+            });
+            return;
+        }
+        SafetensorsWriter.Write(RunFiles.TrainedWeights(context.Folder),
+            trainable.ToDictionary(p => p.Name, p => p.Parameter.detach().cpu()));
     }
 
     /// <summary>The trainer's options from [training] (early stopping only when a validator exists).</summary>

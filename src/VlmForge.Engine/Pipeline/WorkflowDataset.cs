@@ -1,5 +1,4 @@
 using VlmForge.Data.Datasets;
-using VlmForge.Data.Families;
 using VlmForge.Data.Synthetic;
 using VlmForge.Data.Tasks;
 using VlmForge.Settings;
@@ -14,8 +13,9 @@ public sealed class WorkflowDataset
 {
     private WorkflowDataset(
         IReadOnlyList<TaskExample> train, IReadOnlyList<TaskExample> validation, IReadOnlyList<TaskKind> tasks,
-        IReadOnlyList<DatasetLoadSummary> summaries, IReadOnlyList<DatasetProblem> problems, int trainRecords)
+        IReadOnlyList<DatasetLoadSummary> summaries, IReadOnlyList<DatasetProblem> problems, int trainRecords, RunConventions conventions)
     {
+        Conventions = conventions;
         Train = train;
         Validation = validation;
         Tasks = tasks;
@@ -37,13 +37,27 @@ public sealed class WorkflowDataset
     /// <summary>Every record that was skipped, with file and line.</summary>
     public IReadOnlyList<DatasetProblem> Problems { get; }
 
-    /// <summary>Loads (and first synthesizes, when asked) the dataset of <paramref name="settings"/>.</summary>
+    /// <summary>The family's conventions and image size the examples were built with (answers' boxes are in its coordinates).</summary>
+    public RunConventions Conventions { get; }
+
+    /// <summary>Loads (and first synthesizes, when asked) the dataset of <paramref name="settings"/> with fixed conventions.</summary>
+    public static WorkflowDataset Load(WorkflowSettings settings, RunConventions conventions, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(conventions);
+        return Load(settings, _ => conventions, log);
+    }
+
+    /// <summary>
+    /// Loads (and first synthesizes, when asked) the dataset of <paramref name="settings"/>. The conventions are chosen
+    /// from the loaded records (training and validation) because a family's image size can depend on them (Qwen2.5-VL's
+    /// smart resize of a dataset whose images share one size), and the answers' boxes are written in that size.
+    /// </summary>
     /// <exception cref="DatasetFormatException">A bad record with <c>on_error = "fail"</c>.</exception>
     /// <exception cref="WorkflowException">No usable records for the configured task.</exception>
-    public static WorkflowDataset Load(WorkflowSettings settings, FamilyDataConventions conventions, TextWriter log)
+    public static WorkflowDataset Load(WorkflowSettings settings, Func<IReadOnlyList<DatasetRecord>, RunConventions> conventionsFor, TextWriter log)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(conventions);
+        ArgumentNullException.ThrowIfNull(conventionsFor);
         ArgumentNullException.ThrowIfNull(log);
         var dataset = settings.Dataset;
         var path = settings.ResolvePath(dataset.Path ?? "data");
@@ -76,8 +90,9 @@ public sealed class WorkflowDataset
         if (trainRecords.Count == 0)
             throw new WorkflowException($"{layout.TrainFile} has no usable training records ({trainResult.Summary}).");
 
+        var conventions = conventionsFor([.. trainRecords, .. validationRecords]);
         var tasks = TasksOf(dataset.Task);
-        var builder = new TaskExampleBuilder(conventions.Boxes, new Data.Prompts.TaskInstructions
+        var builder = new TaskExampleBuilder(conventions.Conventions.Boxes, new Data.Prompts.TaskInstructions
         {
             Grounding = settings.Prompt.GroundingInstruction,
             Caption = settings.Prompt.CaptionInstruction,
@@ -90,7 +105,7 @@ public sealed class WorkflowDataset
                 "(phrase_grounding for grounding, qa for vqa, captions for caption).");
         foreach (var summary in summaries)
             log.WriteLine($"data: {summary}");
-        return new WorkflowDataset(train, validation, tasks, summaries, problems, trainRecords.Count);
+        return new WorkflowDataset(train, validation, tasks, summaries, problems, trainRecords.Count, conventions);
     }
 
     /// <summary>The tasks a <c>dataset.task</c> value selects; <c>mixed</c> is every task the records carry.</summary>

@@ -56,6 +56,16 @@ public static class TrainingSetup
                 using var scope = NewDisposeScope();
                 baseLayer = setup.Quantizer!.CreateFrozenLinear(
                     linear.Weight.detach(), linear.Bias?.detach(), setup.ComputeDtype, setup.QuantizationOptions);
+                // The layer's stored tensors must outlive this scope (it only frees the quantizer's temporaries): a plugin
+                // that returns its results to the caller's scope, as the 4-bit one does, would otherwise lose them here.
+                foreach (var (_, buffer) in baseLayer.named_buffers())
+                {
+                    buffer.DetachFromDisposeScope();
+                }
+                foreach (var (_, parameter) in baseLayer.named_parameters())
+                {
+                    parameter.DetachFromDisposeScope();
+                }
                 quantized.Add(new QuantizedLinearInfo(
                     targeted ? path + ".base_layer" : path, linear.InFeatures, linear.OutFeatures, linear.Bias is not null));
             }

@@ -1,0 +1,75 @@
+using System.Text.Json.Nodes;
+using VlmForge.Data.Tests.Tokenization.HuggingFace;
+using VlmForge.Models.Families.Qwen25Vl;
+using VlmForge.Models.Families.SmolVlm;
+using VlmForge.Models.Tests.Support;
+
+namespace VlmForge.Engine.Tests.Pipeline.FamilyRuns;
+
+/// <summary>
+/// Tiny random Qwen2.5-VL and SmolVLM snapshots in the Hugging Face layout (config.json, safetensors with the real key
+/// names, tokenizer.json), with token ids that agree between config and tokenizer: a byte-level BPE of 256 bytes and 11
+/// merges (ids 0..266), then the family's added tokens. Qwen's model vocabulary is exactly the tokenizer's; SmolVLM's is
+/// padded past it, as released checkpoints pad theirs.
+/// </summary>
+internal static class TinySnapshots
+{
+    /// <summary>Qwen: &lt;|image_pad|&gt; is 271 (TinyByteLevelFiles' Qwen tokens), 273 ids.</summary>
+    public const int QwenVocabulary = 273;
+
+    /// <summary>SmolVLM: &lt;|im_start|&gt; 267, &lt;end_of_utterance&gt; 268, &lt;fake_token_around_image&gt; 269, &lt;global-img&gt; 270, &lt;image&gt; 271.</summary>
+    public const int SmolTokenizerVocabulary = 272;
+
+    /// <summary>SmolVLM's embedding rows: 8 more than the tokenizer has.</summary>
+    public const int SmolVocabulary = 280;
+    public const int SmolImageToken = 271;
+
+    /// <summary>
+    /// Vision patch 2 x merge 2 (4 px per image token); preprocessor_config.json bounds the smart resize to 64..256
+    /// pixels, so a 32 x 32 image becomes 16 x 16: 16 image tokens.
+    /// </summary>
+    public static string WriteQwen(string folder, int seed = 3)
+    {
+        var json = FamilyFixtures.QwenConfigJson();
+        json["vocab_size"] = QwenVocabulary;
+        json["image_token_id"] = TinyByteLevelFiles.ImagePad;
+        json["vision_start_token_id"] = TinyByteLevelFiles.VisionStart;
+        json["vision_end_token_id"] = TinyByteLevelFiles.VisionEnd;
+        json["video_token_id"] = TinyByteLevelFiles.ToolCall;
+        using (var model = FamilyFixtures.Build(Qwen25VlConfig.Parse(json.ToJsonString(), "config.json"), FamilyFixtures.Full(), seed))
+        {
+            FamilyFixtures.WriteSnapshot(folder, json, model);
+        }
+        TinyByteLevelFiles.Write(folder, TinyByteLevelFiles.Qwen2Style());
+        File.WriteAllText(Path.Combine(folder, "preprocessor_config.json"),
+            """{ "image_processor_type": "Qwen2VLImageProcessor", "min_pixels": 64, "max_pixels": 256, "patch_size": 2, "merge_size": 2 }""");
+        return folder;
+    }
+
+    /// <summary>SigLIP on 12 px images, scale factor 3: 4 image tokens.</summary>
+    public static string WriteSmol(string folder, int seed = 3)
+    {
+        var json = FamilyFixtures.SmolConfigJson();
+        json["vocab_size"] = SmolVocabulary;
+        json["text_config"]!["vocab_size"] = SmolVocabulary;
+        json["image_token_id"] = SmolImageToken;
+        using (var model = FamilyFixtures.Build(Idefics3Config.Parse(json.ToJsonString(), "config.json"), FamilyFixtures.Full(), seed))
+        {
+            FamilyFixtures.WriteSnapshot(folder, json, model);
+        }
+        var tokenizer = TinyByteLevelFiles.SmolLmStyle();
+        var added = new JsonArray();
+        string[] tokens = ["<|im_start|>", "<end_of_utterance>", "<fake_token_around_image>", "<global-img>", "<image>"];
+        for (int i = 0; i < tokens.Length; i++)
+        {
+            added.Add(new JsonObject
+            {
+                ["id"] = 267 + i, ["content"] = tokens[i], ["single_word"] = false, ["lstrip"] = false,
+                ["rstrip"] = false, ["normalized"] = false, ["special"] = true,
+            });
+        }
+        tokenizer["added_tokens"] = added;
+        TinyByteLevelFiles.Write(folder, tokenizer);
+        return folder;
+    }
+}
