@@ -92,7 +92,7 @@ public abstract class FamilyModel : nn.Module<VlmInputs, VlmOutput>, IVisionLang
     public override VlmOutput forward(VlmInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var (batch, length) = CheckTokens(inputs.InputIds, inputs.AttentionMask, nameof(inputs));
+        var (batch, length) = CausalLanguageModeling.CheckTokens(inputs.InputIds, inputs.AttentionMask, VocabSize, nameof(inputs), IdHint);
         using var scope = NewDisposeScope();
         var embeds = EmbedWithImages(inputs.InputIds, inputs.PixelValues);
         var valid = inputs.AttentionMask is null
@@ -120,7 +120,7 @@ public abstract class FamilyModel : nn.Module<VlmInputs, VlmOutput>, IVisionLang
     {
         ArgumentNullException.ThrowIfNull(prompt);
         ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
-        var (batch, length) = CheckTokens(prompt.InputIds, prompt.AttentionMask, nameof(prompt));
+        var (batch, length) = CausalLanguageModeling.CheckTokens(prompt.InputIds, prompt.AttentionMask, VocabSize, nameof(prompt), IdHint);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var embeds = EmbedWithImages(prompt.InputIds, prompt.PixelValues);
@@ -171,7 +171,7 @@ public abstract class FamilyModel : nn.Module<VlmInputs, VlmOutput>, IVisionLang
                 $"nextTokens must be int64 [{cache.BatchSize}] (one token per row), got {nextTokens.dtype} [{string.Join(", ", nextTokens.shape)}].",
                 nameof(nextTokens));
         }
-        CheckIds(nextTokens, nameof(nextTokens));
+        CausalLanguageModeling.CheckIds(nextTokens, VocabSize, nameof(nextTokens), IdHint);
         cache.EnsureRoom(1);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -200,35 +200,7 @@ public abstract class FamilyModel : nn.Module<VlmInputs, VlmOutput>, IVisionLang
     public void ReplaceChild(string name, nn.Module<Tensor, Tensor> replacement) =>
         ChildSlots.Replace(this, _internal_submodules, name, replacement);
 
-    private (long Batch, long Length) CheckTokens(Tensor inputIds, Tensor? attentionMask, string argument)
-    {
-        ArgumentNullException.ThrowIfNull(inputIds, argument);
-        if (inputIds.ndim != 2 || inputIds.dtype != ScalarType.Int64 || inputIds.shape[1] == 0)
-        {
-            throw new ArgumentException(
-                $"input_ids must be int64 [B, T] with T > 0, got {inputIds.dtype} [{string.Join(", ", inputIds.shape)}].", argument);
-        }
-        if (attentionMask is not null && !attentionMask.shape.SequenceEqual(inputIds.shape))
-        {
-            throw new ArgumentException(
-                $"attention_mask [{string.Join(", ", attentionMask.shape)}] must have the shape of input_ids [{string.Join(", ", inputIds.shape)}].",
-                argument);
-        }
-        CheckIds(inputIds, argument);
-        return (inputIds.shape[0], inputIds.shape[1]);
-    }
-
-    private void CheckIds(Tensor ids, string argument)
-    {
-        using var scope = NewDisposeScope();
-        if ((ids < 0).any().item<bool>() || (ids >= VocabSize).any().item<bool>())
-        {
-            throw new ArgumentException(
-                $"Token ids must lie in [0, {VocabSize}); found {ids.min().item<long>()}..{ids.max().item<long>()}. " +
-                "Is the tokenizer the one of this model's snapshot?",
-                argument);
-        }
-    }
+    private const string IdHint = "Is the tokenizer the one of this model's snapshot?";
 
     /// <summary>Token embeddings with each image's projected features written over its placeholder run, in order.</summary>
     private Tensor EmbedWithImages(Tensor inputIds, Tensor? pixelValues)

@@ -95,12 +95,12 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
     public override VlmOutput forward(VlmInputs inputs)
     {
         ArgumentNullException.ThrowIfNull(inputs);
-        var (batch, length) = CheckTokens(inputs.InputIds, inputs.AttentionMask, nameof(inputs));
+        var (batch, length) = CausalLanguageModeling.CheckTokens(inputs.InputIds, inputs.AttentionMask, Config.VocabSize, nameof(inputs), IdHint);
         using var scope = NewDisposeScope();
         var embeds = EmbedWithImages(inputs.InputIds, inputs.PixelValues);
 
         AttentionContext context;
-        if (inputs.AttentionMask is null || IsRightPadded(inputs.AttentionMask))
+        if (inputs.AttentionMask is null || CausalLanguageModeling.IsRightPadded(inputs.AttentionMask))
         {
             // With right padding every real token sees only real tokens under the causal mask, and positions are
             // 0..T-1: plain causal attention is exact and lets SDPA take its fastest path.
@@ -111,8 +111,8 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
         else
         {
             var valid = inputs.AttentionMask.to(ScalarType.Bool);
-            var (cos, sin) = RotaryEmbedding.Tables(PositionsFrom(valid), Config.HeadDim, Config.RopeTheta, Setup.ComputeDtype);
-            context = new AttentionContext(cos, sin, PaddedCausalMask(valid), isCausal: false, cache: null);
+            var (cos, sin) = RotaryEmbedding.Tables(CausalLanguageModeling.PositionsFrom(valid), Config.HeadDim, Config.RopeTheta, Setup.ComputeDtype);
+            context = new AttentionContext(cos, sin, CausalLanguageModeling.PaddedCausalMask(valid), isCausal: false, cache: null);
         }
 
         var hidden = language_model.call(embeds, context);
@@ -122,7 +122,7 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
             return new VlmOutput(logits.MoveToOuterDisposeScope(), null, null, null);
         }
 
-        var (loss, lossSum, count) = ShiftedCrossEntropy(logits, inputs.Labels, batch, length);
+        var (loss, lossSum, count) = CausalLanguageModeling.ShiftedCrossEntropy(logits, inputs.Labels, Config.VocabSize);
         return new VlmOutput(
             logits.MoveToOuterDisposeScope(), loss.MoveToOuterDisposeScope(), lossSum.MoveToOuterDisposeScope(), count.MoveToOuterDisposeScope());
     }
@@ -132,7 +132,7 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
     {
         ArgumentNullException.ThrowIfNull(prompt);
         ArgumentOutOfRangeException.ThrowIfNegative(maxNewTokens);
-        var (batch, length) = CheckTokens(prompt.InputIds, prompt.AttentionMask, nameof(prompt));
+        var (batch, length) = CausalLanguageModeling.CheckTokens(prompt.InputIds, prompt.AttentionMask, Config.VocabSize, nameof(prompt), IdHint);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var embeds = EmbedWithImages(prompt.InputIds, prompt.PixelValues);
@@ -146,13 +146,13 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
         }
 
         var allValid = valid.all().item<bool>();
-        var (cos, sin) = RotaryEmbedding.Tables(PositionsFrom(valid), Config.HeadDim, Config.RopeTheta, Setup.ComputeDtype);
+        var (cos, sin) = RotaryEmbedding.Tables(CausalLanguageModeling.PositionsFrom(valid), Config.HeadDim, Config.RopeTheta, Setup.ComputeDtype);
         var cache = new KvCache(
             language_model.LayerCount, batch, Config.KeyValueHeads, length + maxNewTokens, Config.HeadDim, Setup.ComputeDtype, embeds.device);
         try
         {
             cache.EnsureRoom(length);
-            var context = new AttentionContext(cos, sin, allValid ? null : PaddedCausalMask(valid), isCausal: allValid, cache);
+            var context = new AttentionContext(cos, sin, allValid ? null : CausalLanguageModeling.PaddedCausalMask(valid), isCausal: allValid, cache);
             var hidden = language_model.call(embeds, context);
             cache.Advance(length, valid, realTokens);
 
@@ -180,7 +180,7 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
                 $"nextTokens must be int64 [{cache.BatchSize}] (one token per row), got {nextTokens.dtype} [{string.Join(", ", nextTokens.shape)}].",
                 nameof(nextTokens));
         }
-        CheckIds(nextTokens, nameof(nextTokens));
+        CausalLanguageModeling.CheckIds(nextTokens, Config.VocabSize, nameof(nextTokens), IdHint);
         cache.EnsureRoom(1);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
@@ -208,38 +208,10 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
     public void ReplaceChild(string name, nn.Module<Tensor, Tensor> replacement) =>
         ChildSlots.Replace(this, _internal_submodules, name, replacement);
 
+    private const string IdHint = "Is the tokenizer the one this model was built for?";
+
     private static bool IsQuantizable(string path) =>
         path.StartsWith("language_model.", StringComparison.Ordinal) || path.StartsWith("vision_tower.", StringComparison.Ordinal);
-
-    private (long Batch, long Length) CheckTokens(Tensor inputIds, Tensor? attentionMask, string argument)
-    {
-        ArgumentNullException.ThrowIfNull(inputIds, argument);
-        if (inputIds.ndim != 2 || inputIds.dtype != ScalarType.Int64 || inputIds.shape[1] == 0)
-        {
-            throw new ArgumentException(
-                $"input_ids must be int64 [B, T] with T > 0, got {inputIds.dtype} [{string.Join(", ", inputIds.shape)}].", argument);
-        }
-        if (attentionMask is not null && !attentionMask.shape.SequenceEqual(inputIds.shape))
-        {
-            throw new ArgumentException(
-                $"attention_mask [{string.Join(", ", attentionMask.shape)}] must have the shape of input_ids [{string.Join(", ", inputIds.shape)}].",
-                argument);
-        }
-        CheckIds(inputIds, argument);
-        return (inputIds.shape[0], inputIds.shape[1]);
-    }
-
-    private void CheckIds(Tensor ids, string argument)
-    {
-        using var scope = NewDisposeScope();
-        if ((ids < 0).any().item<bool>() || (ids >= Config.VocabSize).any().item<bool>())
-        {
-            throw new ArgumentException(
-                $"Token ids must lie in [0, {Config.VocabSize}); found {ids.min().item<long>()}..{ids.max().item<long>()}. " +
-                "Is the tokenizer the one this model was built for?",
-                argument);
-        }
-    }
 
     /// <summary>Token embeddings with each image's projected features written over its placeholder run.</summary>
     private Tensor EmbedWithImages(Tensor inputIds, Tensor? pixelValues)
@@ -275,48 +247,4 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
         return merged.MoveToOuterDisposeScope();
     }
 
-    private static bool IsRightPadded(Tensor attentionMask)
-    {
-        using var scope = NewDisposeScope();
-        var valid = attentionMask.to(ScalarType.Int64);
-        var length = valid.shape[1];
-        return length < 2 || (valid.narrow(1, 1, length - 1) <= valid.narrow(1, 0, length - 1)).all().item<bool>();
-    }
-
-    /// <summary>Rotary positions counting real tokens only: padding does not shift a row's positions.</summary>
-    private static Tensor PositionsFrom(Tensor valid) =>
-        (valid.to(ScalarType.Int64).cumsum(1) - 1).clamp_min(0);
-
-    /// <summary>[B, 1, T, T]: causal, never a padded key; each query also sees itself so no row is fully masked (NaN).</summary>
-    private static Tensor PaddedCausalMask(Tensor valid)
-    {
-        var length = valid.shape[1];
-        var causal = ones(length, length, ScalarType.Bool, valid.device).tril();
-        var self = eye(length, dtype: ScalarType.Bool, device: valid.device);
-        return (causal.unsqueeze(0) & valid.unsqueeze(1)).logical_or(self.unsqueeze(0)).unsqueeze(1);
-    }
-
-    private (Tensor Loss, Tensor LossSum, Tensor Count) ShiftedCrossEntropy(Tensor logits, Tensor labels, long batch, long length)
-    {
-        if (!labels.shape.SequenceEqual(new[] { batch, length }) || labels.dtype != ScalarType.Int64)
-        {
-            throw new ArgumentException(
-                $"labels must be int64 [{batch}, {length}] like input_ids, got {labels.dtype} [{string.Join(", ", labels.shape)}].",
-                nameof(labels));
-        }
-        var ignored = labels == VlmInputs.IgnoreIndex;
-        if (!(ignored | ((labels >= 0) & (labels < Config.VocabSize))).all().item<bool>())
-        {
-            throw new ArgumentException(
-                $"labels must be -100 or a token id in [0, {Config.VocabSize}).", nameof(labels));
-        }
-        // Position t predicts token t+1.
-        var predictions = logits.narrow(1, 0, length - 1).reshape(-1, Config.VocabSize);
-        var targets = labels.narrow(1, 1, length - 1).reshape(-1);
-        var lossSum = nn.functional.cross_entropy(
-            predictions, targets, ignore_index: VlmInputs.IgnoreIndex, reduction: nn.Reduction.Sum);
-        var count = (targets != VlmInputs.IgnoreIndex).sum(type: ScalarType.Int64);
-        var loss = lossSum / count.clamp_min(1).to(ScalarType.Float32);
-        return (loss, lossSum, count);
-    }
 }

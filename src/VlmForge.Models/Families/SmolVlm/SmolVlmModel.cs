@@ -2,6 +2,7 @@ using TorchSharp;
 using VlmForge.Models.Decoder;
 using VlmForge.Models.Families.Common;
 using VlmForge.Models.Layers;
+using VlmForge.Models.Modeling;
 using VlmForge.Models.Training;
 using static TorchSharp.torch;
 

@@ -2,11 +2,44 @@ using TorchSharp;
 using VlmForge.Models.Modeling;
 using static TorchSharp.torch;
 
-namespace VlmForge.Models.Families.Common;
+namespace VlmForge.Models.Modeling;
 
-/// <summary>Masks, positions and the loss shared by every decoder-only family.</summary>
+/// <summary>Input checks, masks, positions and the loss shared by every decoder-only model (tiny and the families).</summary>
 internal static class CausalLanguageModeling
 {
+    /// <summary>Checks input_ids [B, T] (int64, T > 0, ids in the vocabulary) and a mask of the same shape.</summary>
+    /// <param name="idHint">What to check when an id is outside the vocabulary (which tokenizer belongs to the model).</param>
+    public static (long Batch, long Length) CheckTokens(Tensor inputIds, Tensor? attentionMask, int vocabSize, string argument, string idHint)
+    {
+        ArgumentNullException.ThrowIfNull(inputIds, argument);
+        if (inputIds.ndim != 2 || inputIds.dtype != ScalarType.Int64 || inputIds.shape[1] == 0)
+        {
+            throw new ArgumentException(
+                $"input_ids must be int64 [B, T] with T > 0, got {inputIds.dtype} [{string.Join(", ", inputIds.shape)}].", argument);
+        }
+        if (attentionMask is not null && !attentionMask.shape.SequenceEqual(inputIds.shape))
+        {
+            throw new ArgumentException(
+                $"attention_mask [{string.Join(", ", attentionMask.shape)}] must have the shape of input_ids [{string.Join(", ", inputIds.shape)}].",
+                argument);
+        }
+        CheckIds(inputIds, vocabSize, argument, idHint);
+        return (inputIds.shape[0], inputIds.shape[1]);
+    }
+
+    /// <summary>Checks that every id lies in [0, vocabSize).</summary>
+    public static void CheckIds(Tensor ids, int vocabSize, string argument, string idHint)
+    {
+        ArgumentNullException.ThrowIfNull(ids, argument);
+        using var scope = NewDisposeScope();
+        if ((ids < 0).any().item<bool>() || (ids >= vocabSize).any().item<bool>())
+        {
+            throw new ArgumentException(
+                $"Token ids must lie in [0, {vocabSize}); found {ids.min().item<long>()}..{ids.max().item<long>()}. {idHint}",
+                argument);
+        }
+    }
+
     /// <summary>Whether every row is real tokens followed by padding (then plain causal attention is exact).</summary>
     public static bool IsRightPadded(Tensor attentionMask)
     {
