@@ -58,23 +58,8 @@ public sealed class TrainingSessionTests : IDisposable
         return result.GetSettingsOrThrow();
     }
 
-    private TrainingSessionResult Train(WorkflowSettings? settings, string? resume = null, Func<long, bool>? stopAfter = null, bool validate = false)
-    {
-        using var cancellation = new CancellationTokenSource();
-        var progress = new StoppingProgress(new ConsoleTrainingProgress(TextWriter.Null, interactive: false),
-            step => { if (stopAfter?.Invoke(step) == true) cancellation.Cancel(); });
-        return TrainingSession.Run(new TrainingRequest
-        {
-            Settings = settings,
-            ResumeFolder = resume,
-            Plugins = _plugins,
-            Log = TextWriter.Null,
-            Progress = progress,
-            Cancellation = cancellation.Token,
-            Validator = validate ? RunEvaluation.Validator : _ => null,
-            EvaluateAtEnd = validate,
-        });
-    }
+    private TrainingSessionResult Train(WorkflowSettings? settings, string? resume = null, Func<long, bool>? stopAfter = null, bool validate = false) =>
+        SessionRunner.Train(_plugins, settings, resume, stopAfter, validate);
 
     [Fact]
     public void A_run_writes_its_folder_and_the_loss_falls()
@@ -174,22 +159,4 @@ public sealed class TrainingSessionTests : IDisposable
 
     private static IEnumerable<(long, double, double, double?, bool)> Reproducible(IEnumerable<StepMetrics> metrics) =>
         metrics.Select(m => (m.Step, m.Loss, m.LearningRate, m.GradNorm, m.Skipped));
-
-    /// <summary>Forwards to a real progress display and lets a test ask for a stop after a given step.</summary>
-    private sealed class StoppingProgress(ITrainingProgress inner, Action<long> afterStep) : ITrainingProgress
-    {
-        public void Run(long totalSteps, long firstStep, Action<IProgressSink> body) =>
-            inner.Run(totalSteps, firstStep, sink => body(new Sink(sink, afterStep)));
-
-        private sealed class Sink(IProgressSink inner, Action<long> afterStep) : IProgressSink
-        {
-            public void Step(long step, int epoch, int epochs, double loss, double learningRate)
-            {
-                inner.Step(step, epoch, epochs, loss, learningRate);
-                afterStep(step);
-            }
-
-            public void Message(string line) => inner.Message(line);
-        }
-    }
 }

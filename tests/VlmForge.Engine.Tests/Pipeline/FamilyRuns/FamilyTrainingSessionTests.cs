@@ -78,22 +78,8 @@ public sealed class FamilyTrainingSessionTests : IDisposable
         return WorkflowLoader.LoadText(text, Path.Combine(_dir, "vlmforge.toml"), _plugins, _dir).GetSettingsOrThrow();
     }
 
-    private TrainingSessionResult Train(WorkflowSettings? settings, string? resume = null, long stopAfter = 0)
-    {
-        using var cancellation = new CancellationTokenSource();
-        var progress = new StoppingProgress(step => { if (step == stopAfter) cancellation.Cancel(); });
-        return TrainingSession.Run(new TrainingRequest
-        {
-            Settings = settings,
-            ResumeFolder = resume,
-            Plugins = _plugins,
-            Log = TextWriter.Null,
-            Progress = progress,
-            Cancellation = cancellation.Token,
-            Validator = _ => null,
-            EvaluateAtEnd = false,
-        });
-    }
+    private TrainingSessionResult Train(WorkflowSettings? settings, string? resume = null, long stopAfter = 0) =>
+        SessionRunner.Train(_plugins, settings, resume, step => step == stopAfter);
 
     [Fact]
     public void Qwen25Vl_trains_lora_from_model_path_and_exports_a_peft_adapter()
@@ -288,23 +274,5 @@ public sealed class FamilyTrainingSessionTests : IDisposable
         // Sizes differ: a square of dataset.image_size (a multiple of 4).
         var mixed = snapshot.Conventions([new ImageSize(40, 24), new ImageSize(30, 30)], datasetImageSize: 32);
         Assert.Equal(new ImageSize(32, 32), mixed.ModelImage);
-    }
-
-    /// <summary>A silent progress display that reports each finished step.</summary>
-    private sealed class StoppingProgress(Action<long> afterStep) : ITrainingProgress
-    {
-        public void Run(long totalSteps, long firstStep, Action<IProgressSink> body) =>
-            new ConsoleTrainingProgress(TextWriter.Null, interactive: false).Run(totalSteps, firstStep, sink => body(new Sink(sink, afterStep)));
-
-        private sealed class Sink(IProgressSink inner, Action<long> afterStep) : IProgressSink
-        {
-            public void Step(long step, int epoch, int epochs, double loss, double learningRate)
-            {
-                inner.Step(step, epoch, epochs, loss, learningRate);
-                afterStep(step);
-            }
-
-            public void Message(string line) => inner.Message(line);
-        }
     }
 }

@@ -1,0 +1,48 @@
+using VlmForge.Engine.Pipeline;
+using VlmForge.Engine.Plugins;
+using VlmForge.Engine.Reporting;
+using VlmForge.Settings;
+
+namespace VlmForge.Engine.Tests.Pipeline;
+
+/// <summary>Runs a whole training session silently, as `vlmforge train` would, and can ask it to stop after a step.</summary>
+internal static class SessionRunner
+{
+    /// <param name="stopAfter">Called after every step; true cancels the run there (as Ctrl+C does).</param>
+    /// <param name="validate">Validate during training and evaluate at the end (slower: generation).</param>
+    public static TrainingSessionResult Train(PluginCatalog plugins, WorkflowSettings? settings, string? resume = null,
+        Func<long, bool>? stopAfter = null, bool validate = false)
+    {
+        using var cancellation = new CancellationTokenSource();
+        var progress = new StoppingProgress(step => { if (stopAfter?.Invoke(step) == true) cancellation.Cancel(); });
+        return TrainingSession.Run(new TrainingRequest
+        {
+            Settings = settings,
+            ResumeFolder = resume,
+            Plugins = plugins,
+            Log = TextWriter.Null,
+            Progress = progress,
+            Cancellation = cancellation.Token,
+            Validator = validate ? RunEvaluation.Validator : _ => null,
+            EvaluateAtEnd = validate,
+        });
+    }
+
+    /// <summary>A silent progress display that reports each finished step.</summary>
+    private sealed class StoppingProgress(Action<long> afterStep) : ITrainingProgress
+    {
+        public void Run(long totalSteps, long firstStep, Action<IProgressSink> body) =>
+            new ConsoleTrainingProgress(TextWriter.Null, interactive: false).Run(totalSteps, firstStep, sink => body(new Sink(sink, afterStep)));
+
+        private sealed class Sink(IProgressSink inner, Action<long> afterStep) : IProgressSink
+        {
+            public void Step(long step, int epoch, int epochs, double loss, double learningRate)
+            {
+                inner.Step(step, epoch, epochs, loss, learningRate);
+                afterStep(step);
+            }
+
+            public void Message(string line) => inner.Message(line);
+        }
+    }
+}
