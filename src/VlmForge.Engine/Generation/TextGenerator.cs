@@ -13,7 +13,7 @@ namespace VlmForge.Engine.Generation;
 /// (or, in <see cref="GenerationMode.Recompute"/>, the whole sequence again). The repetition penalty sees each row's
 /// tokens generated so far. A row stops at its end token or after <see cref="GenerationOptions.MaxNewTokens"/> tokens;
 /// the batch stops when every row has. Rows may carry a <see cref="GroundingOutputConstraint"/>: their disallowed
-/// logits are set to -inf before the sampler sees them. The image placeholder token is never generated.
+/// logits are set to -inf before the sampler sees them. The image placeholder and ids no token uses are never generated.
 /// </summary>
 /// <remarks>
 /// The model must be in evaluation mode (<c>model.train(false)</c>). Every tensor of a call lives in its dispose
@@ -25,6 +25,7 @@ public sealed class TextGenerator
     private readonly ITextTokenizer _tokenizer;
     private readonly int? _endTokenId;
     private readonly Device _device;
+    private readonly long[] _neverGenerated;
 
     /// <param name="model">The model; its logits are <see cref="IVisionLanguageModel.VocabSize"/> wide.</param>
     /// <param name="tokenizer">Decodes the generated ids into text.</param>
@@ -42,6 +43,22 @@ public sealed class TextGenerator
         _tokenizer = tokenizer;
         _endTokenId = endTokenId;
         _device = device ?? CPU;
+        _neverGenerated = NeverGenerated(model, tokenizer);
+    }
+
+    /// <summary>
+    /// Ids a row must never pick: the image placeholder (the next pass would read it as an image slot) and the rows of
+    /// a padded embedding table that no token of the tokenizer uses (real checkpoints round their vocabulary up).
+    /// </summary>
+    private static long[] NeverGenerated(IVisionLanguageModel model, ITextTokenizer tokenizer)
+    {
+        var ids = new List<long> { model.ImageTokenId };
+        for (int id = 0; id < model.VocabSize; id++)
+        {
+            if (id != model.ImageTokenId && (id >= tokenizer.VocabularySize || (tokenizer.TokenText(id) is null && !tokenizer.IsSpecial(id))))
+                ids.Add(id);
+        }
+        return [.. ids];
     }
 
     /// <summary>The token that ends a row, or null when rows always run to the limit.</summary>
@@ -71,7 +88,7 @@ public sealed class TextGenerator
         var rows = Enumerable.Range(0, batch).Select(b => new RowState(constraints?[b])).ToArray();
         var decode = new ConstraintMask(batch, _model.VocabSize);
         var chosen = new long[batch];
-        var imagePlaceholder = tensor(new long[] { _model.ImageTokenId }, ScalarType.Int64, _device);
+        var neverGenerated = tensor(_neverGenerated, ScalarType.Int64, _device);
         // Column t holds every row's token of step t: the repetition penalty reads the columns written so far.
         var generated = full([batch, limit], FillerToken, ScalarType.Int64, _device);
 
@@ -91,8 +108,7 @@ public sealed class TextGenerator
                 using (NewDisposeScope())
                 {
                     steps++;
-                    // An image placeholder in the answer would be read as an image slot on the next pass: never pick one.
-                    var candidates = decode.Apply(logits, rows).index_fill(1, imagePlaceholder, double.NegativeInfinity);
+                    var candidates = decode.Apply(logits, rows).index_fill(1, neverGenerated, double.NegativeInfinity);
                     var samplerClock = Stopwatch.StartNew();
                     var picked = sampler.Next(candidates, generated.narrow(1, 0, step));
                     var values = CheckPicked(picked, batch);
