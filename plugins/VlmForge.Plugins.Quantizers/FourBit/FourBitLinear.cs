@@ -49,11 +49,20 @@ internal sealed class FourBitLinear : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         using var scope = NewDisposeScope();
+        var x = input.to(_computeDtype);
+        // Under autograd the weight is dequantized again in the backward pass instead of being kept (see the function).
+        if (!x.requires_grad || !is_grad_enabled())
+            return nn.functional.linear(x, Dequantize(), _hasBias ? Buffer("bias") : null).MoveToOuterDisposeScope();
+        var output = DequantizingLinearFunction.Apply(x, Dequantize);
+        return (_hasBias ? output + Buffer("bias") : output).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The weight in the compute dtype, freshly dequantized from the 4-bit buffers.</summary>
+    private Tensor Dequantize()
+    {
         var stored = new FourBitWeight(_format, _shape, _originalDtype, _blockSize, Buffer("weight"), Buffer("absmax"),
             Buffer("quant_map"), _nested is null ? null : Buffer("nested_absmax"), _nested is null ? null : Buffer("nested_quant_map"), _nested);
-        var weight = stored.Dequantize(_computeDtype);
-        var output = nn.functional.linear(input.to(_computeDtype), weight, _hasBias ? Buffer("bias") : null);
-        return output.MoveToOuterDisposeScope();
+        return stored.Dequantize(_computeDtype);
     }
 
     private Tensor Buffer(string name) =>

@@ -189,6 +189,34 @@ public class FourBitTests(BuiltInPlugins builtIns)
     }
 
     [Theory]
+    [InlineData("nf4")]
+    [InlineData("fp4")]
+    public void Gradients_flow_to_the_input_as_through_the_dequantized_weight_which_takes_none(string name)
+    {
+        // The layer recomputes the weight in backward instead of keeping it; the gradient must be the same.
+        var generator = new Generator(12);
+        using var weight = randn([8, 64], generator: generator);
+        using var bias = randn([8], generator: generator);
+        using var data = randn([3, 64], generator: generator);
+        using var upstream = randn([3, 8], generator: generator);
+        var quantizer = Catalog.Quantizer(name);
+        using var layer = quantizer.CreateFrozenLinear(weight, bias, ScalarType.Float32, Plain);
+        using var stored = quantizer.Quantize(weight, Plain);
+        using var dequantized = stored.Dequantize(ScalarType.Float32);
+
+        using var x = data.clone().requires_grad_(true);
+        using var y = layer.forward(x);
+        y.backward([upstream]);
+        using var reference = data.clone().requires_grad_(true);
+        using var expected = nn.functional.linear(reference, dequantized, bias);
+        expected.backward([upstream]);
+
+        TensorAssert.Close(expected.detach(), y.detach(), 1e-5);
+        TensorAssert.Close(reference.grad!, x.grad!, 1e-5);
+        Assert.All(layer.named_buffers(), b => Assert.Null(b.buffer.grad));
+    }
+
+    [Theory]
     [InlineData("nf4", new[] { "absmax", "bias", "quant_map", "weight" })]
     [InlineData("fp4", new[] { "absmax", "bias", "quant_map", "weight" })]
     [InlineData("none", new[] { "bias", "weight" })]

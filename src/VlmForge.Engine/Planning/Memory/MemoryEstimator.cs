@@ -34,11 +34,11 @@ public static class MemoryEstimator
     public const int LogitsFloat32Copies = 3;
 
     /// <summary>
-    /// The built-in 4-bit quantizers dequantize each weight in forward and multiply with an ordinary linear, so autograd keeps
-    /// every dequantized weight until backward (bitsandbytes instead dequantizes again in backward). With gradient
-    /// checkpointing only the recomputed layer's are kept. Set to false when the quantizers recompute them in backward.
+    /// Whether autograd keeps the 4-bit linears' dequantized weights until backward. The built-in quantizers do not: like
+    /// bitsandbytes they dequantize again in backward (plugins/VlmForge.Plugins.Quantizers, DequantizingLinearFunction),
+    /// so only the transient buffer of the layer being computed counts.
     /// </summary>
-    public const bool QuantizedLinearsKeepDequantizedWeights = true;
+    public const bool QuantizedLinearsKeepDequantizedWeights = false;
 
     /// <summary>Estimates <paramref name="input"/>.</summary>
     /// <exception cref="PlanningException">The settings cannot run (for example LoRA targets that name no layer).</exception>
