@@ -124,69 +124,26 @@ public abstract class FamilyModel : nn.Module<VlmInputs, VlmOutput>, IVisionLang
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var embeds = EmbedWithImages(prompt.InputIds, prompt.PixelValues);
-        var valid = prompt.AttentionMask is null
-            ? ones(batch, length, ScalarType.Bool, embeds.device)
-            : prompt.AttentionMask.to(ScalarType.Bool);
-        if (valid.sum(1, type: ScalarType.Int64).min().item<long>() == 0)
-        {
-            throw new ArgumentException("Every prompt row needs at least one real token (attention_mask 1).", nameof(prompt));
-        }
-
+        var valid = CachedDecoding.PromptValidity(prompt.AttentionMask, batch, length, embeds.device, nameof(prompt));
         var positions = Positions(prompt.InputIds, valid, prompt.PixelValues);
-        var (cos, sin) = RotaryTables(positions);
         // The next token's position follows the largest position of the row's real tokens (M-RoPE images advance
         // positions by their grid side, not by their token count).
         var nextPositions = (positions.amax([0L]) * valid.to(ScalarType.Int64)).amax([1L]) + 1;
-        var allValid = valid.all().item<bool>();
         var (keyValueHeads, headDim) = CacheShape;
-        var cache = new KvCache(Decoder.LayerCount, batch, keyValueHeads, length + maxNewTokens, headDim, Setup.ComputeDtype, embeds.device);
-        try
-        {
-            cache.EnsureRoom(length);
-            var context = new AttentionContext(cos, sin, allValid ? null : CausalLanguageModeling.PaddedCausalMask(valid), isCausal: allValid, cache);
-            var hidden = Decoder.call(embeds, context);
-            cache.Advance(length, valid, nextPositions);
-
-            // The next token follows each row's last real token, wherever padding put it.
-            var lastReal = (arange(length, ScalarType.Int64, embeds.device) * valid.to(ScalarType.Int64)).argmax(1);
-            var lastHidden = hidden[arange(batch, ScalarType.Int64, embeds.device), lastReal];
-            var logits = Head.call(lastHidden).to(ScalarType.Float32);
-            return new PrefillResult(logits.MoveToOuterDisposeScope(), cache);
-        }
-        catch
-        {
-            cache.Dispose();
-            throw;
-        }
+        return CachedDecoding.Prefill(Decoder.call, Head.call, embeds, valid, RotaryTables(positions), nextPositions,
+            new KvCacheShape(Decoder.LayerCount, keyValueHeads, headDim, Setup.ComputeDtype), maxNewTokens);
     }
 
     /// <inheritdoc />
     public Tensor DecodeStep(Tensor nextTokens, KvCache cache)
     {
-        ArgumentNullException.ThrowIfNull(nextTokens);
-        ArgumentNullException.ThrowIfNull(cache);
-        if (nextTokens.ndim != 1 || nextTokens.shape[0] != cache.BatchSize || nextTokens.dtype != ScalarType.Int64)
-        {
-            throw new ArgumentException(
-                $"nextTokens must be int64 [{cache.BatchSize}] (one token per row), got {nextTokens.dtype} [{string.Join(", ", nextTokens.shape)}].",
-                nameof(nextTokens));
-        }
-        CausalLanguageModeling.CheckIds(nextTokens, VocabSize, nameof(nextTokens), IdHint);
-        cache.EnsureRoom(1);
+        CachedDecoding.CheckNextTokens(nextTokens, cache, VocabSize, IdHint);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var embeds = Decoder.Embed(nextTokens.unsqueeze(1));
         // A generated token is text: every rotary axis gets the same position.
-        var positions = cache.NextPositions.view(1, -1, 1);
-        var (cos, sin) = RotaryTables(positions);
-        var newValid = ones(cache.BatchSize, 1, ScalarType.Bool, embeds.device);
-        // One query attends every cached position, so no causal mask; only padding in the cache must be hidden.
-        var mask = cache.AllValid ? null : cat([cache.ValidKeys, newValid], 1).unsqueeze(1).unsqueeze(1);
-        var context = new AttentionContext(cos, sin, mask, isCausal: false, cache);
-        var hidden = Decoder.call(embeds, context);
-        cache.Advance(1, newValid, cache.NextPositions + 1);
-        var logits = Head.call(hidden.select(1, 0)).to(ScalarType.Float32);
-        return logits.MoveToOuterDisposeScope();
+        var rotary = RotaryTables(cache.NextPositions.view(1, -1, 1));
+        return CachedDecoding.Decode(Decoder.call, Head.call, embeds, rotary, cache).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />

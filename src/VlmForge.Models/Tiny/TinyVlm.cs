@@ -136,65 +136,22 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var embeds = EmbedWithImages(prompt.InputIds, prompt.PixelValues);
-        var valid = prompt.AttentionMask is null
-            ? ones(batch, length, ScalarType.Bool, embeds.device)
-            : prompt.AttentionMask.to(ScalarType.Bool);
-        var realTokens = valid.sum(1, type: ScalarType.Int64);
-        if (realTokens.min().item<long>() == 0)
-        {
-            throw new ArgumentException("Every prompt row needs at least one real token (attention_mask 1).", nameof(prompt));
-        }
-
-        var allValid = valid.all().item<bool>();
-        var (cos, sin) = RotaryEmbedding.Tables(CausalLanguageModeling.PositionsFrom(valid), Config.HeadDim, Config.RopeTheta, Setup.ComputeDtype);
-        var cache = new KvCache(
-            language_model.LayerCount, batch, Config.KeyValueHeads, length + maxNewTokens, Config.HeadDim, Setup.ComputeDtype, embeds.device);
-        try
-        {
-            cache.EnsureRoom(length);
-            var context = new AttentionContext(cos, sin, allValid ? null : CausalLanguageModeling.PaddedCausalMask(valid), isCausal: allValid, cache);
-            var hidden = language_model.call(embeds, context);
-            cache.Advance(length, valid, realTokens);
-
-            // The next token follows each row's last real token, wherever padding put it.
-            var lastReal = (arange(length, ScalarType.Int64, embeds.device) * valid.to(ScalarType.Int64)).argmax(1);
-            var lastHidden = hidden[arange(batch, ScalarType.Int64, embeds.device), lastReal];
-            var logits = lm_head.call(lastHidden).to(ScalarType.Float32);
-            return new PrefillResult(logits.MoveToOuterDisposeScope(), cache);
-        }
-        catch
-        {
-            cache.Dispose();
-            throw;
-        }
+        var valid = CachedDecoding.PromptValidity(prompt.AttentionMask, batch, length, embeds.device, nameof(prompt));
+        // Positions count real tokens only, so each row's next position is its count of real tokens.
+        var rotary = RotaryEmbedding.Tables(CausalLanguageModeling.PositionsFrom(valid), Config.HeadDim, Config.RopeTheta, Setup.ComputeDtype);
+        return CachedDecoding.Prefill(language_model.call, lm_head.call, embeds, valid, rotary, valid.sum(1, type: ScalarType.Int64),
+            new KvCacheShape(language_model.LayerCount, Config.KeyValueHeads, Config.HeadDim, Setup.ComputeDtype), maxNewTokens);
     }
 
     /// <inheritdoc />
     public Tensor DecodeStep(Tensor nextTokens, KvCache cache)
     {
-        ArgumentNullException.ThrowIfNull(nextTokens);
-        ArgumentNullException.ThrowIfNull(cache);
-        if (nextTokens.ndim != 1 || nextTokens.shape[0] != cache.BatchSize || nextTokens.dtype != ScalarType.Int64)
-        {
-            throw new ArgumentException(
-                $"nextTokens must be int64 [{cache.BatchSize}] (one token per row), got {nextTokens.dtype} [{string.Join(", ", nextTokens.shape)}].",
-                nameof(nextTokens));
-        }
-        CausalLanguageModeling.CheckIds(nextTokens, Config.VocabSize, nameof(nextTokens), IdHint);
-        cache.EnsureRoom(1);
+        CachedDecoding.CheckNextTokens(nextTokens, cache, Config.VocabSize, IdHint);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var embeds = language_model.Embed(nextTokens.unsqueeze(1));
-        var positions = cache.NextPositions.unsqueeze(1);
-        var (cos, sin) = RotaryEmbedding.Tables(positions, Config.HeadDim, Config.RopeTheta, Setup.ComputeDtype);
-        var newValid = ones(cache.BatchSize, 1, ScalarType.Bool, embeds.device);
-        // One query attends every cached position, so no causal mask; only padding in the cache must be hidden.
-        var mask = cache.AllValid ? null : cat([cache.ValidKeys, newValid], 1).unsqueeze(1).unsqueeze(1);
-        var context = new AttentionContext(cos, sin, mask, isCausal: false, cache);
-        var hidden = language_model.call(embeds, context);
-        cache.Advance(1, newValid, cache.NextPositions + 1);
-        var logits = lm_head.call(hidden.select(1, 0)).to(ScalarType.Float32);
-        return logits.MoveToOuterDisposeScope();
+        var rotary = RotaryEmbedding.Tables(cache.NextPositions.unsqueeze(1), Config.HeadDim, Config.RopeTheta, Setup.ComputeDtype);
+        return CachedDecoding.Decode(language_model.call, lm_head.call, embeds, rotary, cache).MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
