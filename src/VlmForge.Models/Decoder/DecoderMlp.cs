@@ -4,7 +4,10 @@ using static TorchSharp.torch;
 
 namespace VlmForge.Models.Decoder;
 
-/// <summary>SwiGLU feed-forward: down_proj(silu(gate_proj(x)) · up_proj(x)).</summary>
+/// <summary>
+/// SwiGLU feed-forward: down_proj(silu(gate_proj(x)) · up_proj(x)). The decoders' MLP (no biases) and also the
+/// Qwen2.5-VL vision blocks' (with biases).
+/// </summary>
 public sealed class DecoderMlp : nn.Module<Tensor, Tensor>, IChildHost
 {
     private nn.Module<Tensor, Tensor> gate_proj;
@@ -12,11 +15,12 @@ public sealed class DecoderMlp : nn.Module<Tensor, Tensor>, IChildHost
     private nn.Module<Tensor, Tensor> down_proj;
 
     /// <summary>An MLP from <paramref name="width"/> through <paramref name="intermediate"/> and back.</summary>
-    public DecoderMlp(long width, long intermediate, ScalarType computeDtype, Device device) : base("mlp")
+    /// <param name="hasBias">Whether the three projections carry biases.</param>
+    public DecoderMlp(long width, long intermediate, ScalarType computeDtype, Device device, bool hasBias = false) : base("mlp")
     {
-        gate_proj = new CastingLinear(width, intermediate, hasBias: false, computeDtype, device);
-        up_proj = new CastingLinear(width, intermediate, hasBias: false, computeDtype, device);
-        down_proj = new CastingLinear(intermediate, width, hasBias: false, computeDtype, device);
+        gate_proj = new CastingLinear(width, intermediate, hasBias, computeDtype, device);
+        up_proj = new CastingLinear(width, intermediate, hasBias, computeDtype, device);
+        down_proj = new CastingLinear(intermediate, width, hasBias, computeDtype, device);
         RegisterComponents();
     }
 

@@ -73,42 +73,13 @@ public sealed class Qwen25VlVisionAttention : nn.Module<Tensor, VisionAttentionC
     }
 }
 
-/// <summary>The vision SwiGLU feed-forward with biases: down_proj(silu(gate_proj(x)) · up_proj(x)).</summary>
-public sealed class Qwen25VlVisionMlp : nn.Module<Tensor, Tensor>, IChildHost
-{
-    private nn.Module<Tensor, Tensor> gate_proj;
-    private nn.Module<Tensor, Tensor> up_proj;
-    private nn.Module<Tensor, Tensor> down_proj;
-
-    /// <summary>An MLP from <paramref name="width"/> through <paramref name="intermediate"/> and back.</summary>
-    public Qwen25VlVisionMlp(long width, long intermediate, ScalarType computeDtype, Device device) : base("mlp")
-    {
-        gate_proj = new CastingLinear(width, intermediate, hasBias: true, computeDtype, device);
-        up_proj = new CastingLinear(width, intermediate, hasBias: true, computeDtype, device);
-        down_proj = new CastingLinear(intermediate, width, hasBias: true, computeDtype, device);
-        RegisterComponents();
-    }
-
-    /// <inheritdoc />
-    public override Tensor forward(Tensor hidden)
-    {
-        using var scope = NewDisposeScope();
-        var gated = nn.functional.silu(gate_proj.call(hidden)) * up_proj.call(hidden);
-        return down_proj.call(gated).MoveToOuterDisposeScope();
-    }
-
-    /// <inheritdoc />
-    public void ReplaceChild(string name, nn.Module<Tensor, Tensor> replacement) =>
-        ChildSlots.Replace(this, _internal_submodules, name, replacement);
-}
-
 /// <summary>A vision block: x + attn(norm1(x)), then x + mlp(norm2(x)), RMSNorm with eps 1e-6.</summary>
 public sealed class Qwen25VlVisionBlock : nn.Module<Tensor, VisionAttentionContext, Tensor>
 {
     private readonly RmsNorm norm1;
     private readonly RmsNorm norm2;
     private readonly Qwen25VlVisionAttention attn;
-    private readonly Qwen25VlVisionMlp mlp;
+    private readonly DecoderMlp mlp;
 
     /// <summary>Block <paramref name="index"/> of <paramref name="config"/> (full attention when it is listed in fullatt_block_indexes).</summary>
     public Qwen25VlVisionBlock(int index, Qwen25VlVisionConfig config, ScalarType computeDtype, Device device) : base("block")
@@ -119,7 +90,7 @@ public sealed class Qwen25VlVisionBlock : nn.Module<Tensor, VisionAttentionConte
         norm1 = new RmsNorm(config.HiddenSize, 1e-6, device);
         norm2 = new RmsNorm(config.HiddenSize, 1e-6, device);
         attn = new Qwen25VlVisionAttention(config.HiddenSize, config.Heads, windowed: !FullAttention, computeDtype, device);
-        mlp = new Qwen25VlVisionMlp(config.HiddenSize, config.IntermediateSize, computeDtype, device);
+        mlp = new DecoderMlp(config.HiddenSize, config.IntermediateSize, computeDtype, device, hasBias: true);
         RegisterComponents();
     }
 
