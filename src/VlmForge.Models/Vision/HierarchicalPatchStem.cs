@@ -19,21 +19,29 @@ public sealed class HierarchicalPatchStem : nn.Module<Tensor, Tensor>
     public HierarchicalPatchStem(long width, int patchSize, ScalarType computeDtype, Device device, string name = "patch_embedding")
         : base(name)
     {
-        if (patchSize < 2 || (patchSize & (patchSize - 1)) != 0)
-            throw new ArgumentOutOfRangeException(nameof(patchSize), patchSize, "A hierarchical stem needs a power-of-two patch size of at least 2.");
-        int steps = System.Numerics.BitOperations.Log2((uint)patchSize);
         var list = new List<PatchEmbedding>();
         long channels = 3;
-        for (int i = 0; i < steps; i++)
+        foreach (long outWidth in StageWidths(width, patchSize))
         {
-            // Widths grow towards the ViT width; He initialization keeps activations alive through the GELUs.
-            long outWidth = i == steps - 1 ? width : Math.Max(16, width >> (steps - 1 - i));
+            // He initialization keeps activations alive through the GELUs.
             list.Add(new PatchEmbedding(channels, outWidth, 2, computeDtype, device,
-                name: i.ToString(System.Globalization.CultureInfo.InvariantCulture), initStd: Math.Sqrt(2.0 / (channels * 4))));
+                name: list.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), initStd: Math.Sqrt(2.0 / (channels * 4))));
             channels = outWidth;
         }
         stages = new TorchSharp.Modules.ModuleList<PatchEmbedding>(list.ToArray());
         RegisterComponents();
+    }
+
+    /// <summary>
+    /// The output width of each 2x2 stage, log2(<paramref name="patchSize"/>) of them, growing towards the ViT width:
+    /// max(16, width / 2^(stages-1-i)), the last one exactly <paramref name="width"/>. Each stage reads the previous one's.
+    /// </summary>
+    public static IReadOnlyList<long> StageWidths(long width, int patchSize)
+    {
+        if (patchSize < 2 || (patchSize & (patchSize - 1)) != 0)
+            throw new ArgumentOutOfRangeException(nameof(patchSize), patchSize, "A hierarchical stem needs a power-of-two patch size of at least 2.");
+        int steps = System.Numerics.BitOperations.Log2((uint)patchSize);
+        return [.. Enumerable.Range(0, steps).Select(i => i == steps - 1 ? width : Math.Max(16, width >> (steps - 1 - i)))];
     }
 
     /// <summary>Maps pixels [N, 3, H, W] to patch vectors [N, (H/p)·(W/p), width], row-major over the grid.</summary>

@@ -183,21 +183,17 @@ public static class ModelShapes
         new($"{path}.position_embedding.weight", ModelPart.Vision, patches * width),
     ];
 
-    /// <summary>
-    /// The tiny model's hierarchical stem: log2(patch) 2x2 convolutions whose widths grow towards the ViT width
-    /// (max(16, width / 2^(steps-1-i)), the last one exactly the width), as <c>HierarchicalPatchStem</c> builds them.
-    /// </summary>
-    private static PlainTensor[] HierarchicalVisionEmbeddings(string path, long width, long patchSize, long patches)
+    /// <summary>The tiny model's hierarchical stem: one 2x2 convolution per stage, widths as the stem builds them.</summary>
+    private static PlainTensor[] HierarchicalVisionEmbeddings(string path, long width, int patchSize, long patches)
     {
-        int steps = System.Numerics.BitOperations.Log2((ulong)patchSize);
         var tensors = new List<PlainTensor>();
         long channels = 3;
-        for (int i = 0; i < steps; i++)
+        var widths = VlmForge.Models.Vision.HierarchicalPatchStem.StageWidths(width, patchSize);
+        for (int i = 0; i < widths.Count; i++)
         {
-            long outWidth = i == steps - 1 ? width : Math.Max(16, width >> (steps - 1 - i));
-            tensors.Add(new($"{path}.patch_embedding.stages.{i}.weight", ModelPart.Vision, outWidth * channels * 4));
-            tensors.Add(new($"{path}.patch_embedding.stages.{i}.bias", ModelPart.Vision, outWidth));
-            channels = outWidth;
+            tensors.Add(new($"{path}.patch_embedding.stages.{i}.weight", ModelPart.Vision, widths[i] * channels * 4));
+            tensors.Add(new($"{path}.patch_embedding.stages.{i}.bias", ModelPart.Vision, widths[i]));
+            channels = widths[i];
         }
         tensors.Add(new($"{path}.position_embedding.weight", ModelPart.Vision, patches * width));
         return [.. tensors];
