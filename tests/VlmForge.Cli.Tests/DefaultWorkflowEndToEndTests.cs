@@ -20,7 +20,7 @@ public sealed class DefaultWorkflowEndToEndTests(ITestOutputHelper log) : IDispo
     public void The_shortened_default_workflow_trains_evaluates_and_beats_chance()
     {
         var config = Path.Combine(_dir, "vlmforge.toml");
-        File.WriteAllText(config, Shortened(File.ReadAllText(Path.Combine(RepoRoot(), "vlmforge.toml"))));
+        File.WriteAllText(config, Shortened(File.ReadAllText(Path.Combine(Repository.Root(), "vlmforge.toml"))));
         var output = new StringWriter();
         var error = new StringWriter();
 
@@ -73,11 +73,4 @@ public sealed class DefaultWorkflowEndToEndTests(ITestOutputHelper log) : IDispo
             .Select(pair => pair.GetProperty("answer").GetString()!.ToLower(CultureInfo.InvariantCulture))
             .Distinct()
             .Count();
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "VlmForge.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new DirectoryNotFoundException("VlmForge.sln not found above " + AppContext.BaseDirectory);
-    }
 }

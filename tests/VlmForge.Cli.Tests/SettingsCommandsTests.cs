@@ -69,9 +69,7 @@ public class SettingsCommandsTests
     [Fact]
     public void Version_prints_the_sha256_of_the_embedded_config()
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "VlmForge.sln"))) root = root.Parent!;
-        var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(root.FullName, "vlmforge.toml"))));
+        var hash = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(Path.Combine(Repository.Root(), "vlmforge.toml"))));
 
         var result = Run("--version");
 
