@@ -2,10 +2,9 @@ using VlmForge.Data.Batching;
 using VlmForge.Data.Images;
 using VlmForge.Data.Tasks;
 using VlmForge.Engine.Generation;
+using VlmForge.Engine.Runtime;
 using VlmForge.Models.Modeling;
 using static TorchSharp.torch;
-
-using VlmForge.Engine.Runtime;
 
 namespace VlmForge.Engine.Evaluation;
 

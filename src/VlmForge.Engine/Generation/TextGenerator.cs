@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using VlmForge.Engine.Runtime;
 using VlmForge.Abstractions.Sampling;
 using VlmForge.Data.Tokenization;
+using VlmForge.Engine.Runtime;
 using VlmForge.Models.Modeling;
 using static TorchSharp.torch;
 
