@@ -21,6 +21,7 @@ public static class CliApp
         root.Add(TrainCommand.Create());
         root.Add(DataCommand.Create());
         root.Add(EvalCommand.Create());
+        root.Add(DiagnoseCommand.Create());
         root.Add(GenerateCommand.Create());
         root.Add(CompareCommand.Create());
         root.Add(PlanCommand.Create());

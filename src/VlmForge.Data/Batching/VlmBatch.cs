@@ -46,6 +46,24 @@ public sealed class VlmBatch : IDisposable
 
     public int SequenceLength => (int)InputIds.shape[1];
 
+    /// <summary>
+    /// The annotated regions of each row's image (model coordinates, phrase tokens), for a vision side that learns from
+    /// grounding annotations; null when the batch carries none.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<RegionAnnotation>>? Regions { get; private set; }
+
+    /// <summary>Attaches one region list per row; returns this batch.</summary>
+    public VlmBatch WithRegions(IReadOnlyList<IReadOnlyList<RegionAnnotation>> regions)
+    {
+        ArgumentNullException.ThrowIfNull(regions);
+        if (regions.Count != BatchSize)
+        {
+            throw new ArgumentException($"{regions.Count} region lists for a batch of {BatchSize} rows.", nameof(regions));
+        }
+        Regions = regions;
+        return this;
+    }
+
     public void Dispose()
     {
         PixelValues.Dispose();

@@ -1,4 +1,6 @@
 using VlmForge.Data.Batching;
+using VlmForge.Data.Datasets;
+using VlmForge.Data.Geometry;
 using VlmForge.Data.Images;
 using VlmForge.Data.Tasks;
 using VlmForge.Engine.Training;
@@ -16,6 +18,7 @@ public sealed class ExampleBatches : ITrainingData
     private readonly PreparedImageCache _images;
     private readonly BatchCollator _collator;
     private readonly BatchSchedule? _schedule;
+    private readonly IReadOnlyList<RegionAnnotation>?[] _regions;
 
     public ExampleBatches(IReadOnlyList<TaskExample> examples, ConversationEncoder encoder, PreparedImageCache images,
         BatchCollator collator, ulong seed, bool shuffle = true)
@@ -29,12 +32,51 @@ public sealed class ExampleBatches : ITrainingData
         _images = images;
         _collator = collator;
         _schedule = shuffle && examples.Count > 0 ? new BatchSchedule(examples.Count, 1, seed) : null;
+        var byRecord = new Dictionary<DatasetRecord, IReadOnlyList<RegionAnnotation>?>(ReferenceEqualityComparer.Instance);
+        _regions = examples.Select(e => byRecord.TryGetValue(e.Record, out var known)
+            ? known
+            : byRecord[e.Record] = RegionsOf(e.Record, encoder, images.Convention)).ToArray();
+    }
+
+    /// <summary>
+    /// A record's grounded boxes in model coordinates with their phrases' tokens: every example of the record (its
+    /// questions and caption too) carries them, so a vision side that learns from grounding sees each image as often
+    /// as the decoder does. Null for a record without grounding.
+    /// </summary>
+    private static IReadOnlyList<RegionAnnotation>? RegionsOf(DatasetRecord record, ConversationEncoder encoder, BoxConvention convention)
+    {
+        if (record.Grounding is not { } grounding)
+        {
+            return null;
+        }
+        return grounding.Groundings
+            .SelectMany(phrase =>
+            {
+                var tokens = encoder.Tokenizer.Encode(phrase.Phrase).ToArray();
+                return phrase.Boxes.Select(box => new RegionAnnotation(convention.ToModel(box, record.ImageSize), tokens));
+            })
+            .ToArray();
     }
 
     public int Count => _examples.Count;
 
     /// <summary>The longest encoded example (tokens), for sizing and reports.</summary>
     public int MaxLength => _encoded.Length == 0 ? 0 : _encoded.Max(e => e.Length);
+
+    /// <summary>Each distinct image that carries grounding annotations, with its regions, in the examples' order.</summary>
+    public IReadOnlyList<(PreparedImage Image, IReadOnlyList<RegionAnnotation> Regions)> AnnotatedImages()
+    {
+        var seen = new HashSet<DatasetRecord>(ReferenceEqualityComparer.Instance);
+        var images = new List<(PreparedImage, IReadOnlyList<RegionAnnotation>)>();
+        for (int i = 0; i < _examples.Count; i++)
+        {
+            if (_regions[i] is { } regions && seen.Add(_examples[i].Record))
+            {
+                images.Add((_images.Get(_examples[i].Record), regions));
+            }
+        }
+        return images;
+    }
 
     public VlmBatch Batch(int epoch, int stepInEpoch, int batchSize)
     {
@@ -44,11 +86,16 @@ public sealed class ExampleBatches : ITrainingData
             throw new ArgumentOutOfRangeException(nameof(stepInEpoch), $"Step {stepInEpoch} of batch {batchSize} is past the {Count} examples.");
         int take = Math.Min(batchSize, Count - start);
         var items = new CollateItem[take];
+        var regions = new IReadOnlyList<RegionAnnotation>[take];
+        bool annotated = false;
         for (int i = 0; i < take; i++)
         {
             int index = _schedule is null ? start + i : _schedule.OrderOf(epoch)[start + i];
             items[i] = new CollateItem(_images.Get(_examples[index].Record), _encoded[index]);
+            regions[i] = _regions[index] ?? [];
+            annotated |= _regions[index] is not null;
         }
-        return _collator.CollateForTraining(items);
+        var batch = _collator.CollateForTraining(items);
+        return annotated ? batch.WithRegions(regions) : batch;
     }
 }

@@ -39,7 +39,10 @@ public static class ModelFactory
         };
     }
 
-    /// <summary>The tiny architecture for this tokenizer and image size.</summary>
+    /// <summary>
+    /// The tiny architecture for this tokenizer and image size: the grounding-detector vision side, which writes box
+    /// coordinates as the tokenizer's number tokens (every integer up to the image size is one token).
+    /// </summary>
     public static TinyVlmConfig TinyConfig(TinyTokenizer tokenizer, int imageSize)
     {
         ArgumentNullException.ThrowIfNull(tokenizer);
@@ -49,6 +52,9 @@ public static class ModelFactory
             ImageTokenId = tokenizer.ImageId,
             PadTokenId = tokenizer.PadId,
             ImageSize = imageSize,
+            VisionType = TinyVisionType.Detector,
+            CoordinateTokenIds = CoordinateTokens(tokenizer, imageSize),
+            TieWordEmbeddings = true,
         };
         try
         {
@@ -59,6 +65,23 @@ public static class ModelFactory
             throw new WorkflowException($"dataset.image_size = {imageSize} does not fit the tiny model: {e.Message}", e);
         }
         return config;
+    }
+
+    private static int[] CoordinateTokens(TinyTokenizer tokenizer, int imageSize)
+    {
+        var ids = new int[imageSize + 1];
+        for (int c = 0; c <= imageSize; c++)
+        {
+            var encoded = tokenizer.Encode(c.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            if (encoded.Count != 1)
+            {
+                throw new WorkflowException(
+                    $"The tiny tokenizer spells the coordinate {c} with {encoded.Count} tokens; it was built for images up to {tokenizer.MaxNumber} px, " +
+                    $"but dataset.image_size is {imageSize}. Delete the run's tokenizer or start a new run.");
+            }
+            ids[c] = encoded[0];
+        }
+        return ids;
     }
 
     /// <summary>Creates the tiny model with weights drawn from <paramref name="seed"/> (the same seed gives the same weights).</summary>

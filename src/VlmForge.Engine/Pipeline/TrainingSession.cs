@@ -8,6 +8,7 @@ using VlmForge.Engine.Evaluation;
 using VlmForge.Engine.Reporting;
 using VlmForge.Engine.Runs;
 using VlmForge.Engine.Training;
+using VlmForge.Models.Detection;
 using VlmForge.Models.Peft;
 using VlmForge.Models.Safetensors;
 using VlmForge.Settings;
@@ -101,6 +102,15 @@ public static class TrainingSession
         {
             log.WriteLine("note: this CPU has no native bf16 (avx512_bf16 / amx_bf16), so bf16 matmuls are emulated and can be " +
                           "slower than fp32 here; precision = \"fp32\" may train faster on this machine.");
+        }
+        if (!resuming && training.VisionWarmupSteps > 0)
+        {
+            if (model is not IVisionObjectiveSource { VisionObjective: { } objective })
+                throw new WorkflowException(
+                    $"training.vision_warmup_steps = {training.VisionWarmupSteps}, but this model's vision side has no objective of its own " +
+                    "(only the tiny family's detector has one). Set vision_warmup_steps = 0.");
+            VisionWarmup.Run(objective, batches.AnnotatedImages(), training.VisionWarmupSteps, training.BatchSize, training.LearningRate,
+                (ulong)training.Seed, context.Device, log);
         }
         var validator = request.Validator(context);
         var options = TrainerOptionsFrom(settings, validator is not null);

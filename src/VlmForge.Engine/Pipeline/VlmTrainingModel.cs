@@ -25,11 +25,13 @@ public sealed class VlmTrainingModel : ITrainableModel
 
     public void SetTraining(bool training) => _model.train(training);
 
-    public Tensor Loss(VlmBatch batch)
+    public TrainingLoss Loss(VlmBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);
+        var regions = batch.Regions?.Select(ModelRegions.From).ToArray();
         var output = _model.Forward(new VlmInputs(
-            batch.PixelValues.to(_device), batch.InputIds.to(_device), batch.AttentionMask.to(_device), batch.Labels.to(_device)));
-        return output.Loss ?? throw new InvalidOperationException("The model returned no loss although labels were given.");
+            batch.PixelValues.to(_device), batch.InputIds.to(_device), batch.AttentionMask.to(_device), batch.Labels.to(_device), regions));
+        var loss = output.Loss ?? throw new InvalidOperationException("The model returned no loss although labels were given.");
+        return new TrainingLoss(loss, output.AuxiliaryLoss);
     }
 }

@@ -12,6 +12,7 @@ namespace VlmForge.Engine.Runs;
 /// <param name="ExamplesPerSecond">Throughput of this step (wall clock; not reproducible).</param>
 /// <param name="TokensPerSecond">Input tokens per second of this step (wall clock; not reproducible).</param>
 /// <param name="MemoryMegabytes">Resident memory of the process after the step (not reproducible).</param>
+/// <param name="AuxiliaryLoss">The vision side's own loss this step (the tiny model's detector), when the model has one.</param>
 public sealed record StepMetrics(
     long Step,
     int Epoch,
@@ -23,7 +24,8 @@ public sealed record StepMetrics(
     long Tokens,
     double ExamplesPerSecond,
     double TokensPerSecond,
-    double MemoryMegabytes);
+    double MemoryMegabytes,
+    double? AuxiliaryLoss = null);
 
 /// <summary>One line of validation.jsonl: a validation pass.</summary>
 public sealed record ValidationRecord(long Step, int Epoch, double Loss, IReadOnlyDictionary<string, double> Metrics);

@@ -77,6 +77,7 @@ public sealed class Trainer
                 var position = Plan.Locate(step);
                 var stepClock = Stopwatch.StartNew();
                 double lossValue;
+                double? auxiliaryValue;
                 int examples;
                 long inputTokens, lossTokens;
                 // See NoGcRegion: no collection may start while TorchSharp's operator Scalars are in use.
@@ -88,9 +89,10 @@ public sealed class Trainer
                     inputTokens = batch.Lengths.Sum();
                     lossTokens = batch.Labels.ne(ConversationEncoder.IgnoreIndex).sum().item<long>();
                     var loss = _model.Loss(batch);
-                    lossValue = loss.item<float>();
-                    if (double.IsFinite(lossValue))
-                        _precision.ScaleLoss(loss / position.AccumulationGroupSize).backward();
+                    lossValue = loss.LanguageModel.item<float>();
+                    auxiliaryValue = loss.Auxiliary?.item<float>();
+                    if (double.IsFinite(lossValue) && (auxiliaryValue is null || double.IsFinite(auxiliaryValue.Value)))
+                        _precision.ScaleLoss(loss.Objective / position.AccumulationGroupSize).backward();
                     else
                         groupPoisoned = true;
                 }
@@ -113,7 +115,7 @@ public sealed class Trainer
                 double seconds = Math.Max(stepClock.Elapsed.TotalSeconds, 1e-9);
                 metrics.Append(new StepMetrics(step + 1, position.Epoch + 1, lossValue, learningRate, gradNorm,
                     position.UpdatesAfter, skipped, lossTokens, examples / seconds, inputTokens / seconds,
-                    Environment.WorkingSet / (1024.0 * 1024.0)));
+                    Environment.WorkingSet / (1024.0 * 1024.0), auxiliaryValue));
                 sink.Step(step + 1, position.Epoch + 1, Plan.Epochs, lossValue, learningRate);
                 if (outcome == TrainingOutcome.AbortedNonFinite) break;
 

@@ -22,6 +22,16 @@ public interface ITrainableModel
     /// <summary>Switches dropout and the like on or off.</summary>
     void SetTraining(bool training);
 
-    /// <summary>Mean cross-entropy over the batch's loss tokens, as an fp32 scalar with a graph.</summary>
-    Tensor Loss(VlmBatch batch);
+    /// <summary>The batch's loss terms, fp32 scalars with a graph.</summary>
+    TrainingLoss Loss(VlmBatch batch);
+}
+
+/// <summary>
+/// What one batch costs: the language model's mean cross-entropy over its loss tokens, and the auxiliary loss a model's
+/// vision side trains on (the tiny model's detector), if any. The optimizer minimises their sum; metrics report each.
+/// </summary>
+public sealed record TrainingLoss(Tensor LanguageModel, Tensor? Auxiliary = null)
+{
+    /// <summary>The sum the gradients come from.</summary>
+    public Tensor Objective => Auxiliary is null ? LanguageModel : LanguageModel + Auxiliary;
 }

@@ -57,8 +57,10 @@ public sealed class DecoderAttention : nn.Module<Tensor, AttentionContext, Tenso
             (k, v) = cache.Append(layerIndex, k, v);
         }
 
-        var attended = nn.functional.scaled_dot_product_attention(
-            q, RepeatKeyValue(k), RepeatKeyValue(v), attn_mask: context.Mask, is_casual: context.IsCausal);
+        var attended = Inspection.AttentionProbe.Current is { } probe
+            ? ExplicitAttention(q, RepeatKeyValue(k), RepeatKeyValue(v), context, probe)
+            : nn.functional.scaled_dot_product_attention(
+                q, RepeatKeyValue(k), RepeatKeyValue(v), attn_mask: context.Mask, is_casual: context.IsCausal);
         var merged = attended.transpose(1, 2).reshape(b, t, heads * headDim);
         return o_proj.call(merged).MoveToOuterDisposeScope();
     }
@@ -66,6 +68,20 @@ public sealed class DecoderAttention : nn.Module<Tensor, AttentionContext, Tenso
     /// <inheritdoc />
     public void ReplaceChild(string name, nn.Module<Tensor, Tensor> replacement) =>
         ChildSlots.Replace(this, _internal_submodules, name, replacement);
+
+    /// <summary>Attention with its probabilities computed in the open (what SDPA fuses away), reported to a diagnostic probe.</summary>
+    private Tensor ExplicitAttention(Tensor q, Tensor k, Tensor v, AttentionContext context, Inspection.AttentionProbe probe)
+    {
+        var (t, s) = (q.shape[2], k.shape[2]);
+        var scores = q.to(ScalarType.Float32).matmul(k.to(ScalarType.Float32).transpose(-2, -1)) / Math.Sqrt(headDim);
+        var allowed = context.Mask ?? (context.IsCausal
+            ? ones(t, s, ScalarType.Bool, q.device).tril(s - t).unsqueeze(0).unsqueeze(0)
+            : ones(1, 1, t, s, ScalarType.Bool, q.device));
+        // A query that may attend nothing (a padding row) gets zeros, not NaN, so no NaN reaches real tokens' values.
+        var probabilities = scores.masked_fill(allowed.logical_not(), float.NegativeInfinity).softmax(-1).nan_to_num(0);
+        probe.RecordAttention(layerIndex, probabilities);
+        return probabilities.to(v.dtype).matmul(v);
+    }
 
     /// <summary>[B, kvHeads, S, d] to [B, heads, S, d]: each key/value head serves heads/kvHeads query heads.</summary>
     private Tensor RepeatKeyValue(Tensor x)

@@ -44,6 +44,7 @@ public sealed class LanguageModel : nn.Module<Tensor, AttentionContext, Tensor>
     public override Tensor forward(Tensor inputsEmbeds, AttentionContext context)
     {
         using var scope = NewDisposeScope();
+        Inspection.AttentionProbe.Current?.RecordInput(inputsEmbeds);
         // The rotary tables and mask go through the checkpoint as constants: a recomputation in backward must not read
         // tensors that the caller's dispose scope has freed by then.
         List<Tensor> constants = context.Mask is null ? [context.Cos, context.Sin] : [context.Cos, context.Sin, context.Mask];

@@ -10,7 +10,11 @@ namespace VlmForge.Models.Modeling;
 /// <param name="InputIds">Tokens [B, T] int64.</param>
 /// <param name="AttentionMask">[B, T], 1 for real tokens and 0 for padding (any integer or bool dtype); null = all real.</param>
 /// <param name="Labels">[B, T] int64 targets, -100 where no loss is taken; null when only logits are wanted.</param>
-public sealed record VlmInputs(Tensor? PixelValues, Tensor InputIds, Tensor? AttentionMask = null, Tensor? Labels = null)
+/// <param name="Regions">Annotated regions of each image (one list per image of <paramref name="PixelValues"/>), for models
+/// whose vision side learns from them (the tiny model's grounding detector); null when there is no such supervision.</param>
+public sealed record VlmInputs(
+    Tensor? PixelValues, Tensor InputIds, Tensor? AttentionMask = null, Tensor? Labels = null,
+    IReadOnlyList<IReadOnlyList<Detection.ImageRegion>>? Regions = null)
 {
     /// <summary>Label value that takes no loss (Hugging Face's ignore index).</summary>
     public const long IgnoreIndex = -100;

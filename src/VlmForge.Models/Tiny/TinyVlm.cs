@@ -1,6 +1,8 @@
 using TorchSharp;
 using VlmForge.Abstractions.Optimizers;
 using VlmForge.Models.Decoder;
+using VlmForge.Models.Detection;
+using VlmForge.Models.Families.Common;
 using VlmForge.Models.Generation;
 using VlmForge.Models.Inspection;
 using VlmForge.Models.Layers;
@@ -16,10 +18,11 @@ namespace VlmForge.Models.Tiny;
 /// The tiny LLaVA-style VLM: <c>vision_tower</c> (ViT) → <c>multi_modal_projector</c> (2x2 merge + MLP) →
 /// <c>language_model</c> (Llama-style decoder) → <c>lm_head</c>. Field names are the state_dict keys.
 /// </summary>
-public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageModel, IChildHost
+public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageModel, IChildHost, IVisionObjectiveSource
 {
-    private readonly VisionTower vision_tower;
-    private readonly MultiModalProjector multi_modal_projector;
+    private readonly VisionTower? vision_tower;
+    private readonly MultiModalProjector? multi_modal_projector;
+    private readonly GroundingDetector? detector;
     private readonly LanguageModel language_model;
     private nn.Module<Tensor, Tensor> lm_head;
     private readonly IReadOnlyList<QuantizedLinearInfo> quantized;
@@ -30,16 +33,27 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
         Setup = setup;
         var device = setup.Device ?? CPU;
         var dtype = setup.ComputeDtype;
-        vision_tower = new VisionTower(
-            config.ImageSize, config.PatchSize, config.VisionHiddenSize, config.VisionLayers, config.VisionHeads,
-            config.VisionIntermediateSize, config.VisionLayerNormEps, dtype, device,
-            stem: config.VisionStem, sinCosPositions: config.VisionSinCosPositions);
-        multi_modal_projector = new MultiModalProjector(
-            config.PatchGrid, config.ProjectorMergeSize, config.VisionHiddenSize, config.HiddenSize, dtype, device);
+        if (config.VisionType == TinyVisionType.Detector)
+        {
+            detector = new GroundingDetector(
+                config.ImageSize, config.DetectorWidth, config.VocabSize, config.HiddenSize, config.DetectorMaxObjects,
+                config.CoordinateTokenIds!, dtype, device);
+        }
+        else
+        {
+            vision_tower = new VisionTower(
+                config.ImageSize, config.PatchSize, config.VisionHiddenSize, config.VisionLayers, config.VisionHeads,
+                config.VisionIntermediateSize, config.VisionLayerNormEps, dtype, device,
+                stem: config.VisionStem, sinCosPositions: config.VisionSinCosPositions);
+            multi_modal_projector = new MultiModalProjector(
+                config.PatchGrid, config.ProjectorMergeSize, config.VisionHiddenSize, config.HiddenSize, dtype, device);
+        }
         language_model = new LanguageModel(
             config.VocabSize, config.HiddenSize, config.Layers, config.Heads, config.KeyValueHeads, config.IntermediateSize,
             config.RmsNormEps, dtype, device);
-        lm_head = new CastingLinear(config.HiddenSize, config.VocabSize, hasBias: false, dtype, device);
+        lm_head = config.TieWordEmbeddings
+            ? new TiedLmHead(language_model.EmbedTokens)
+            : new CastingLinear(config.HiddenSize, config.VocabSize, hasBias: false, dtype, device);
         RegisterComponents();
 
         quantized = TrainingSetup.Apply(this, setup, IsQuantizable);
@@ -81,9 +95,15 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
         set
         {
             language_model.GradientCheckpointing = value;
-            vision_tower.GradientCheckpointing = value;
+            if (vision_tower is not null)
+            {
+                vision_tower.GradientCheckpointing = value;
+            }
         }
     }
+
+    /// <inheritdoc />
+    public IVisionObjective? VisionObjective => detector;
 
     /// <summary>Linear layers a quantizer stores (empty without quantization).</summary>
     public IReadOnlyList<QuantizedLinearInfo> QuantizedLinears => quantized;
@@ -97,7 +117,7 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
         ArgumentNullException.ThrowIfNull(inputs);
         var (batch, length) = CausalLanguageModeling.CheckTokens(inputs.InputIds, inputs.AttentionMask, Config.VocabSize, nameof(inputs), IdHint);
         using var scope = NewDisposeScope();
-        var embeds = EmbedWithImages(inputs.InputIds, inputs.PixelValues);
+        var (embeds, detectionLoss) = EmbedWithImages(inputs.InputIds, inputs.PixelValues, inputs.Regions);
 
         AttentionContext context;
         if (inputs.AttentionMask is null || CausalLanguageModeling.IsRightPadded(inputs.AttentionMask))
@@ -119,12 +139,13 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
         var logits = lm_head.call(hidden).to(ScalarType.Float32);
         if (inputs.Labels is null)
         {
-            return new VlmOutput(logits.MoveToOuterDisposeScope(), null, null, null);
+            return new VlmOutput(logits.MoveToOuterDisposeScope(), null, null, null, detectionLoss?.MoveToOuterDisposeScope());
         }
 
         var (loss, lossSum, count) = CausalLanguageModeling.ShiftedCrossEntropy(logits, inputs.Labels, Config.VocabSize);
         return new VlmOutput(
-            logits.MoveToOuterDisposeScope(), loss.MoveToOuterDisposeScope(), lossSum.MoveToOuterDisposeScope(), count.MoveToOuterDisposeScope());
+            logits.MoveToOuterDisposeScope(), loss.MoveToOuterDisposeScope(), lossSum.MoveToOuterDisposeScope(), count.MoveToOuterDisposeScope(),
+            detectionLoss?.MoveToOuterDisposeScope());
     }
 
     /// <inheritdoc />
@@ -135,7 +156,7 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
         var (batch, length) = CausalLanguageModeling.CheckTokens(prompt.InputIds, prompt.AttentionMask, Config.VocabSize, nameof(prompt), IdHint);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var embeds = EmbedWithImages(prompt.InputIds, prompt.PixelValues);
+        var (embeds, _) = EmbedWithImages(prompt.InputIds, prompt.PixelValues, regions: null);
         var valid = CachedDecoding.PromptValidity(prompt.AttentionMask, batch, length, embeds.device, nameof(prompt));
         // Positions count real tokens only, so each row's next position is its count of real tokens.
         var rotary = RotaryEmbedding.Tables(CausalLanguageModeling.PositionsFrom(valid), Config.HeadDim, Config.RopeTheta, Setup.ComputeDtype);
@@ -170,8 +191,11 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
     private static bool IsQuantizable(string path) =>
         path.StartsWith("language_model.", StringComparison.Ordinal) || path.StartsWith("vision_tower.", StringComparison.Ordinal);
 
-    /// <summary>Token embeddings with each image's projected features written over its placeholder run.</summary>
-    private Tensor EmbedWithImages(Tensor inputIds, Tensor? pixelValues)
+    /// <summary>
+    /// Token embeddings with each image's tokens written over its placeholder run, and the detector's loss when the
+    /// model has a detector and <paramref name="regions"/> (one list per image) are given.
+    /// </summary>
+    private (Tensor Embeds, Tensor? DetectionLoss) EmbedWithImages(Tensor inputIds, Tensor? pixelValues, IReadOnlyList<IReadOnlyList<ImageRegion>>? regions)
     {
         using var scope = NewDisposeScope();
         var embeds = language_model.Embed(inputIds);
@@ -189,7 +213,7 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
         }
         if (pixelValues is null || images == 0)
         {
-            return embeds.MoveToOuterDisposeScope();
+            return (embeds.MoveToOuterDisposeScope(), null);
         }
         if (pixelValues.ndim != 4 || pixelValues.shape[1] != 3 || pixelValues.shape[2] != Config.ImageSize || pixelValues.shape[3] != Config.ImageSize)
         {
@@ -198,10 +222,24 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
                 nameof(pixelValues));
         }
 
-        var features = multi_modal_projector.call(vision_tower.call(pixelValues));
+        Tensor features;
+        Tensor? detectionLoss = null;
+        if (detector is not null)
+        {
+            var maps = detector.call(pixelValues);
+            if (regions is not null)
+            {
+                detectionLoss = detector.Loss(maps, regions);
+            }
+            features = detector.Tokens(maps, language_model.EmbedTokens.Weight);
+        }
+        else
+        {
+            features = multi_modal_projector!.call(vision_tower!.call(pixelValues));
+        }
         var flat = features.reshape(-1, features.shape[^1]).to(embeds.dtype);
         var merged = embeds.masked_scatter(isImage.unsqueeze(-1).expand_as(embeds), flat);
-        return merged.MoveToOuterDisposeScope();
+        return (merged.MoveToOuterDisposeScope(), detectionLoss?.MoveToOuterDisposeScope());
     }
 
 }

@@ -41,6 +41,29 @@ public sealed record TinyVlmConfig
     /// <summary>Start the learned patch positions from 2D sine-cosine codes, so positions are exact from the first step.</summary>
     [JsonPropertyName("vision_sincos_positions")] public bool VisionSinCosPositions { get; init; } = true;
 
+    /// <summary>
+    /// What the decoder reads of an image: a ViT's projected patch features, or a small grounding detector's detections
+    /// written as tokens (see <see cref="Detection.GroundingDetector"/>). Absent in older config files, which mean the ViT.
+    /// </summary>
+    [JsonPropertyName("vision_type")]
+    [JsonConverter(typeof(JsonStringEnumConverter<TinyVisionType>))]
+    public TinyVisionType VisionType { get; init; } = TinyVisionType.Vit;
+
+    /// <summary>Channels of the detector's convolutional backbone (detector vision only).</summary>
+    [JsonPropertyName("detector_width")] public int DetectorWidth { get; init; } = 128;
+
+    /// <summary>Detections handed to the decoder per image, five tokens each (detector vision only).</summary>
+    [JsonPropertyName("detector_max_objects")] public int DetectorMaxObjects { get; init; } = 4;
+
+    /// <summary>Token id of each integer 0..image_size (detector vision only): the detector writes coordinates as these tokens.</summary>
+    [JsonPropertyName("coordinate_token_ids")] public IReadOnlyList<int>? CoordinateTokenIds { get; init; }
+
+    /// <summary>
+    /// The output head reuses the token table (no separate <c>lm_head</c>): a token the detector wrote into the image
+    /// tokens is then already the direction of its own logit, so copying it into the answer is one attention step.
+    /// </summary>
+    [JsonPropertyName("tie_word_embeddings")] public bool TieWordEmbeddings { get; init; }
+
     /// <summary>The projector concatenates merge x merge neighbouring patches into one image token (1 = no merge).</summary>
     [JsonPropertyName("projector_merge_size")] public int ProjectorMergeSize { get; init; } = 2;
 
@@ -98,6 +121,10 @@ public sealed record TinyVlmConfig
     /// <summary>Image tokens for an image of <paramref name="imageSize"/> pixels per side with this patch and merge size.</summary>
     public int ImageTokenCountFor(int imageSize)
     {
+        if (VisionType == TinyVisionType.Detector)
+        {
+            return (DetectorMaxObjects * Detection.GroundingDetector.TokensPerObject) + Detection.GroundingDetector.FeatureTokens;
+        }
         if (imageSize <= 0 || imageSize % PatchSize != 0 || imageSize / PatchSize % ProjectorMergeSize != 0)
         {
             throw new ArgumentOutOfRangeException(
@@ -136,6 +163,26 @@ public sealed record TinyVlmConfig
         Positive("intermediate_size", IntermediateSize);
         Positive("rms_norm_eps", RmsNormEps);
         Positive("rope_theta", RopeTheta);
+        if (VisionType == TinyVisionType.Detector)
+        {
+            Positive("detector_max_objects", DetectorMaxObjects);
+            if (DetectorWidth < 16 || DetectorWidth % 8 != 0)
+            {
+                problems.Add($"detector_width must be a multiple of 8 from 16, got {DetectorWidth}");
+            }
+            if (ImageSize % Detection.DetectorBackbone.Stride != 0)
+            {
+                problems.Add($"image_size {ImageSize} is not a multiple of the detector's {Detection.DetectorBackbone.Stride}-pixel cells");
+            }
+            if (CoordinateTokenIds is null || CoordinateTokenIds.Count != ImageSize + 1)
+            {
+                problems.Add($"coordinate_token_ids must list the token of each coordinate 0..{ImageSize} ({ImageSize + 1} ids), got {CoordinateTokenIds?.Count ?? 0}");
+            }
+            else if (CoordinateTokenIds.Any(id => id < 0 || id >= VocabSize))
+            {
+                problems.Add($"coordinate_token_ids holds ids outside the vocabulary [0, {VocabSize})");
+            }
+        }
         if (problems.Count == 0)
         {
             if (ImageSize % PatchSize != 0)
@@ -176,4 +223,14 @@ public sealed record TinyVlmConfig
             throw new InvalidModelConfigException("The tiny model config is invalid: " + string.Join("; ", problems) + ".");
         }
     }
+}
+
+/// <summary>What the tiny model's decoder reads of an image.</summary>
+public enum TinyVisionType
+{
+    /// <summary>A ViT's patch features through an MLP projector (LLaVA's design).</summary>
+    Vit,
+
+    /// <summary>A grounding detector's detections as tokens from the decoder's own vocabulary.</summary>
+    Detector,
 }

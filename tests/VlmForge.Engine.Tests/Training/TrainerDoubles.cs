@@ -21,12 +21,12 @@ internal sealed class RegressionModel : ITrainableModel
 
     public void SetTraining(bool training) { }
 
-    public Tensor Loss(VlmBatch batch)
+    public TrainingLoss Loss(VlmBatch batch)
     {
         var x = batch.PixelValues.reshape(batch.BatchSize, 12)[.., ..4];
         var target = x.matmul(tensor(new float[] { 1, -2, 3, 0.5f }));
         var loss = (x.matmul(Weight) - target).pow(2).mean();
-        return PoisonAtCall(_calls++) ? loss * float.NaN : loss;
+        return new TrainingLoss(PoisonAtCall(_calls++) ? loss * float.NaN : loss);
     }
 }
 

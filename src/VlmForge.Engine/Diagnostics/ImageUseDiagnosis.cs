@@ -1,0 +1,152 @@
+using VlmForge.Data.Batching;
+using VlmForge.Data.Tasks;
+using VlmForge.Engine.Pipeline;
+using VlmForge.Models.Inspection;
+using VlmForge.Models.Modeling;
+using static TorchSharp.torch;
+
+namespace VlmForge.Engine.Diagnostics;
+
+/// <summary>
+/// Measures whether a trained model uses its images, per task: the answer loss with the right images against the loss
+/// with each batch's images rolled so that each row gets another record's image (a model that reads images gets worse, one that answers from priors does not),
+/// where the decoder's attention goes, and how much the image tokens differ between images.
+/// </summary>
+public static class ImageUseDiagnosis
+{
+    /// <param name="context">An opened run (<see cref="RunLoader"/>).</param>
+    /// <param name="examples">Examples to measure, any tasks.</param>
+    /// <param name="maxPerTask">At most this many examples of each task.</param>
+    /// <param name="batchSize">Rows per forward pass (the swapped images come from the same batch).</param>
+    public static ImageUseReport Run(RunContext context, IReadOnlyList<TaskExample> examples, int maxPerTask = 64, int batchSize = 16)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(examples);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 2);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxPerTask);
+        context.Model.train(false);
+        var tasks = new List<TaskImageUse>();
+        foreach (var group in examples.GroupBy(e => e.Task).OrderBy(g => g.Key))
+        {
+            var chosen = group.Take(maxPerTask).ToList();
+            // A record's examples (its questions) are neighbours; rolling the images by the most examples one record has
+            // always hands a row the image of another record.
+            int shift = chosen.GroupBy(e => e.Record).Max(g => g.Count());
+            if (chosen.Count > shift)
+            {
+                tasks.Add(Measure(context, group.Key, chosen, Math.Max(batchSize, 2 * shift), shift));
+            }
+        }
+        return new ImageUseReport(tasks);
+    }
+
+    private static TaskImageUse Measure(RunContext context, TaskKind task, IReadOnlyList<TaskExample> examples, int batchSize, int shift)
+    {
+        double lossSum = 0, shuffledSum = 0;
+        long tokens = 0;
+        var shares = new List<double[]>();
+        var weights = new List<long>();
+        var imageTokens = new List<Tensor>();
+        try
+        {
+            for (int start = 0; start < examples.Count; start += batchSize)
+            {
+                var rows = examples.Skip(start).Take(batchSize).ToList();
+                if (rows.Count <= shift)
+                {
+                    break; // too few rows to borrow another record's image
+                }
+                using var scope = NewDisposeScope();
+                using var noGrad = no_grad();
+                using var batch = context.Collator.CollateForTraining(rows
+                    .Select(e => new CollateItem(context.Images.Get(e.Record), context.Encoder.EncodeTraining(e.UserText, e.Answer)))
+                    .ToList());
+                var device = context.Device;
+                var ids = batch.InputIds.to(device);
+                var mask = batch.AttentionMask.to(device);
+                var labels = batch.Labels.to(device);
+                var pixels = batch.PixelValues.to(device);
+
+                var imageKeys = ids == context.Encoder.ImageTokenId;
+                var queries = zeros_like(imageKeys);
+                queries[.., ..^1] = labels[.., 1..] != VlmInputs.IgnoreIndex; // position t predicts label t+1
+                using var probe = new AttentionProbe(imageKeys, queries);
+                VlmOutput right;
+                using (probe.Listen())
+                {
+                    right = context.Model.Forward(new VlmInputs(pixels, ids, mask, labels));
+                }
+                var rolled = context.Model.Forward(new VlmInputs(pixels.roll(shift, 0), ids, mask, labels));
+
+                var count = right.LabelTokens!.item<long>();
+                lossSum += right.LossSum!.item<float>();
+                shuffledSum += rolled.LossSum!.item<float>();
+                tokens += count;
+                shares.Add([.. probe.ImageAttentionShare]);
+                weights.Add(count);
+                if (probe.ImageTokens is { } seen && ImagesOf(seen, imageKeys) is { } perImage)
+                {
+                    perImage.DetachFromDisposeScope();
+                    imageTokens.Add(perImage);
+                }
+            }
+            return new TaskImageUse(
+                task, examples.Count,
+                tokens == 0 ? 0 : lossSum / tokens,
+                tokens == 0 ? 0 : shuffledSum / tokens,
+                WeightedLayerShares(shares, weights),
+                Spread(imageTokens));
+        }
+        finally
+        {
+            foreach (var t in imageTokens)
+            {
+                t.Dispose();
+            }
+        }
+    }
+
+    /// <summary>[rows, image tokens, width] when every row holds the same number of image tokens; otherwise null.</summary>
+    private static Tensor? ImagesOf(Tensor flat, Tensor imageKeys)
+    {
+        var perRow = imageKeys.sum(1).cpu().data<long>().ToArray();
+        if (perRow.Length == 0 || perRow.Any(c => c != perRow[0]) || perRow[0] == 0)
+        {
+            return null;
+        }
+        return flat.reshape(perRow.Length, perRow[0], flat.shape[^1]);
+    }
+
+    private static IReadOnlyList<double> WeightedLayerShares(IReadOnlyList<double[]> shares, IReadOnlyList<long> weights)
+    {
+        int layers = shares.Count == 0 ? 0 : shares.Max(s => s.Length);
+        var result = new double[layers];
+        double total = weights.Sum();
+        for (int i = 0; i < shares.Count; i++)
+        {
+            for (int layer = 0; layer < shares[i].Length; layer++)
+            {
+                result[layer] += shares[i][layer] * weights[i] / Math.Max(total, 1);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>RMS deviation of each image token from its mean over images, relative to the tokens' RMS size.</summary>
+    private static double Spread(IReadOnlyList<Tensor> batches)
+    {
+        if (batches.Count == 0 || batches.Any(b => b.shape[1] != batches[0].shape[1]))
+        {
+            return double.NaN;
+        }
+        using var scope = NewDisposeScope();
+        var all = cat([.. batches], 0); // [images, tokens, width]
+        if (all.shape[0] < 2)
+        {
+            return double.NaN;
+        }
+        var deviation = (all - all.mean([0], keepdim: true)).pow(2).mean().sqrt().item<float>();
+        var size = all.pow(2).mean().sqrt().item<float>();
+        return size == 0 ? 0 : deviation / size;
+    }
+}

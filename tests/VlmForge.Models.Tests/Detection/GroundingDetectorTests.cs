@@ -1,0 +1,117 @@
+using VlmForge.Models.Detection;
+using VlmForge.Models.Modeling;
+using VlmForge.Models.Tests.Support;
+using VlmForge.Models.Tiny;
+using VlmForge.Models.Training;
+using static TorchSharp.torch;
+
+namespace VlmForge.Models.Tests.Detection;
+
+public class GroundingDetectorTests
+{
+    private const int Side = 32;
+
+    /// <summary>A detector-vision tiny model for 32 px images; number tokens 8..40 stand for coordinates 0..32.</summary>
+    private static TinyVlmConfig Config() => TestModels.SmallConfig(vocabSize: 60) with
+    {
+        ImageSize = Side,
+        VisionType = TinyVisionType.Detector,
+        DetectorWidth = 16,
+        DetectorMaxObjects = 2,
+        CoordinateTokenIds = Enumerable.Range(8, Side + 1).ToArray(),
+    };
+
+    /// <summary>One filled square per image on black: red for the even images, green for the odd ones.</summary>
+    private static (Tensor Pixels, IReadOnlyList<IReadOnlyList<ImageRegion>> Regions) Squares(int count, int seed)
+    {
+        var random = new Random(seed);
+        var pixels = new float[count * 3 * Side * Side];
+        var regions = new List<IReadOnlyList<ImageRegion>>();
+        for (int image = 0; image < count; image++)
+        {
+            int size = random.Next(6, 11);
+            int x = random.Next(0, Side - size);
+            int y = random.Next(0, Side - size);
+            int channel = image % 2;
+            for (int r = y; r < y + size; r++)
+            {
+                for (int c = x; c < x + size; c++)
+                {
+                    pixels[(image * 3 * Side * Side) + (channel * Side * Side) + (r * Side) + c] = 1;
+                }
+            }
+            regions.Add([new ImageRegion(x, y, x + size, y + size, [50 + channel, 55])]);
+        }
+        return (tensor(pixels, [count, 3L, Side, Side]), regions);
+    }
+
+    [Fact]
+    public void The_image_tokens_and_the_detection_loss_are_finite_and_shaped_by_the_config()
+    {
+        var config = Config();
+        using var model = TestModels.Build(new ModelSetup { Mode = TrainingMode.Full }, config: config);
+        Assert.Equal((2 * GroundingDetector.TokensPerObject) + GroundingDetector.FeatureTokens, config.ImageTokenCount);
+        var (pixels, regions) = Squares(3, seed: 1);
+        var batch = TestModels.Batch(config, [config.ImageTokenCount + 6, config.ImageTokenCount + 8, config.ImageTokenCount + 5]);
+        foreach (var (name, parameter) in model.named_parameters())
+        {
+            Assert.True(parameter.isfinite().all().item<bool>(), $"{name} starts finite"); // TorchSharp leaves GroupNorm uninitialized
+        }
+        var output = model.Forward(batch with { PixelValues = pixels, Regions = regions });
+        Assert.True(float.IsFinite(output.Loss!.item<float>()), "language-model loss");
+        Assert.NotNull(output.AuxiliaryLoss);
+        Assert.True(float.IsFinite(output.AuxiliaryLoss!.item<float>()), "detection loss");
+        Assert.Null(model.Forward(batch with { PixelValues = pixels }).AuxiliaryLoss);
+    }
+
+    [Fact]
+    public void A_region_trains_the_cell_holding_its_centre_with_its_words_and_corner_offsets()
+    {
+        var targets = DetectorTargets.Build([[new ImageRegion(10, 3, 20, 9, [4, 7])], []], imageSize: 32, grid: 4, vocabSize: 10);
+
+        int cell = (0 * 4) + 1; // centre (15, 6): column 1, row 0 of the 8-pixel grid
+        Assert.Equal([cell], targets.Positives);
+        Assert.Equal(1f, targets.Objectness[cell]);
+        Assert.Equal(1f, targets.Objectness.Sum());
+        Assert.Equal([0f, 0, 0, 0, 1, 0, 0, 1, 0, 0], targets.Words);
+        // Offsets in pixels from the cell's corner (8, 0).
+        Assert.Equal([10f - 8, 3 - 0, 20 - 8, 9 - 0], targets.RelativeCoordinates);
+    }
+
+    [Fact]
+    public void Trained_on_its_own_objective_the_detector_writes_held_out_boxes_and_words_as_tokens()
+    {
+        manual_seed(3);
+        var coordinates = Enumerable.Range(8, Side + 1).ToArray();
+        using var detector = new GroundingDetector(Side, 32, 60, 64, 2, coordinates, ScalarType.Float32, CPU);
+        using var optimizer = optim.AdamW(detector.ObjectiveParameters, lr: 3e-3, weight_decay: 0);
+        for (int step = 0; step < 150; step++)
+        {
+            using var scope = NewDisposeScope();
+            var (pixels, regions) = Squares(16, seed: step);
+            optimizer.zero_grad();
+            detector.ObjectiveLoss(pixels, regions).Total.backward();
+            optimizer.step();
+        }
+
+        using var check = NewDisposeScope();
+        var (heldOut, truth) = Squares(8, seed: 10_000);
+        var table = eye(60, 64); // token i is the basis vector i: the tokens can be read back exactly
+        var maps = detector.call(heldOut);
+        var tokens = detector.Tokens(maps, table);
+        int hits = 0;
+        var seen = new List<string>();
+        for (int image = 0; image < 8; image++)
+        {
+            var region = truth[image][0];
+            // Slot 0's x1 token is a mixture of coordinate tokens 8..40; its largest component names the coordinate.
+            var x1 = tokens[image, 1].narrow(0, 8, Side + 1).argmax().item<long>();
+            var phrase = tokens[image, 0];
+            // The phrase token is the sum of the words' basis vectors weighted by their probabilities (colour 50/51, and 55).
+            bool colourRight = phrase[50 + (image % 2)].item<float>() > 0.5f && phrase[50 + (1 - (image % 2))].item<float>() < 0.5f;
+            hits += Math.Abs(x1 - (long)region.X1) <= 1 && colourRight ? 1 : 0;
+            seen.Add($"x1 {x1} vs {region.X1}, colour {phrase[50].item<float>():F2}/{phrase[51].item<float>():F2}/{phrase[55].item<float>():F2}");
+        }
+        Assert.True(hits >= 7, $"{hits} of 8 held-out squares read back with the right x1 (±1 px) and colour word: {string.Join("; ", seen)}");
+    }
+}
