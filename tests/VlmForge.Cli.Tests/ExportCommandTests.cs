@@ -129,6 +129,24 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_full_fine_tuning_run_of_a_family_exports_its_trained_weights_as_a_snapshot()
+    {
+        var snapshot = TinySnapshots.WriteQwen(Path.Combine(_dir, "qwen"));
+        var run = Train("qwen2_5_vl", snapshot, "full", mode: "full");
+        var merged = Path.Combine(_dir, "full-merged");
+
+        var (exit, output, error) = Cli("export", run, "--merged", "--out", merged, "--dtype", "fp32");
+
+        Assert.True(exit == 0, error + output);
+        Assert.Contains("(tolerance 0.0001) ok", output);
+        using var original = SafetensorsCheckpoint.Open(snapshot);
+        using var exported = SafetensorsCheckpoint.Open(merged);
+        using var before = original.Read("model.layers.0.mlp.up_proj.weight");
+        using var after = exported.Read("model.layers.0.mlp.up_proj.weight");
+        Assert.False(before.to(TorchSharp.torch.ScalarType.Float32).allclose(after, rtol: 0, atol: 0), "full fine-tuning trained up_proj too");
+    }
+
+    [Fact]
     public void An_export_whose_logits_differ_beyond_the_tolerance_fails_and_is_not_kept()
     {
         var snapshot = TinySnapshots.WriteQwen(Path.Combine(_dir, "qwen"));
