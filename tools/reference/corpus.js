@@ -8,15 +8,7 @@ const path = require('path');
 
 const out = process.argv[2] ?? path.join(__dirname, '../../tests/VlmForge.Data.Tests/Tokenization/Reference/corpus.jsonl');
 
-// splitmix32-style generator: the corpus must not depend on Math.random or the Node version.
-let state = 0x13579bdf;
-function next() {
-  state = (state + 0x9e3779b9) | 0;
-  let z = state;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return (z ^ (z >>> 16)) >>> 0;
-}
+const next = require('./random')(0x13579bdf);
 const int = (n) => next() % n;
 const pick = (list) => list[int(list.length)];
 const repeat = (text, n) => Array.from({ length: n }, () => text).join('');

@@ -32,14 +32,7 @@ function byteOfChar() {
   return map;
 }
 
-let state = 0x2468ace1;
-function next() {
-  state = (state + 0x9e3779b9) | 0;
-  let z = state;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return (z ^ (z >>> 16)) >>> 0;
-}
+const next = require('./random')(0x2468ace1);
 
 async function main() {
   const corpus = fs.readFileSync(path.join(folder, 'corpus.jsonl'), 'utf8').split('\n').filter((l) => l.length > 0).map((l) => JSON.parse(l));
