@@ -25,6 +25,7 @@ public static class CliApp
         root.Add(GenerateCommand.Create());
         root.Add(CompareCommand.Create());
         root.Add(PlanCommand.Create());
+        root.Add(ExportCommand.Create());
 
         foreach (var option in root.Options)
         {

@@ -21,6 +21,9 @@ public sealed class HuggingFaceTokenizer : ITextTokenizer
     private readonly string?[] _tokenOfId;
     private readonly Dictionary<int, AddedToken> _addedById;
     private readonly Dictionary<string, int> _addedByContent;
+    private readonly AddedTokenSplitter _rawAdded;
+    private readonly AddedTokenSplitter _normalizedAdded;
+    private readonly HuggingFacePreTokenizer _preTokenizer;
 
     public HuggingFaceTokenizer(TokenizerDefinition definition)
     {
@@ -34,6 +37,11 @@ public sealed class HuggingFaceTokenizer : ITextTokenizer
             _addedByContent[token.Content] = token.Id;
         }
 
+        // Without a normalizer "normalized" changes nothing; with one, only normalized tokens are looked for after it.
+        _rawAdded = new AddedTokenSplitter(definition.AddedTokens.Where(t => !t.Normalized || !definition.NormalizeNfc));
+        _normalizedAdded = new AddedTokenSplitter(definition.AddedTokens.Where(t => t.Normalized && definition.NormalizeNfc));
+        _preTokenizer = new HuggingFacePreTokenizer(definition.Steps);
+
         int size = Math.Max(
             definition.Vocabulary.Count == 0 ? 0 : definition.Vocabulary.Values.Max() + 1,
             definition.AddedTokens.Count == 0 ? 0 : definition.AddedTokens.Max(a => a.Id) + 1);
@@ -43,12 +51,12 @@ public sealed class HuggingFaceTokenizer : ITextTokenizer
             _tokenOfId[id] = token;
         }
 
+        // The BPE model sees one pre-tokenized piece at a time: added tokens, the normalizer and the pre-tokenizer run
+        // here first, in the Rust library's order (added tokens on the raw text, then NFC, then the stages).
         var options = new BpeOptions(definition.Vocabulary)
         {
             Merges = definition.Merges,
-            SpecialTokens = _addedByContent,
-            PreTokenizer = new HuggingFacePreTokenizer(definition.Steps, _addedByContent.Keys),
-            Normalizer = definition.NormalizeNfc ? NfcNormalizer.Instance : null,
+            PreTokenizer = WholePiece.Instance,
             ByteLevel = true,
         };
         try
@@ -103,7 +111,51 @@ public sealed class HuggingFaceTokenizer : ITextTokenizer
     public IReadOnlyList<int> Encode(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        return text.Length == 0 ? [] : _inner.EncodeToIds(text);
+        var ids = new List<int>();
+        foreach ((int offset, int length, int addedId) in _rawAdded.Split(text))
+        {
+            if (addedId >= 0)
+            {
+                ids.Add(addedId);
+                continue;
+            }
+
+            string plain = text.Substring(offset, length);
+            if (Definition.NormalizeNfc)
+            {
+                plain = NfcNormalizer.Normalize(plain);
+            }
+
+            foreach ((int innerOffset, int innerLength, int innerId) in _normalizedAdded.Split(plain))
+            {
+                if (innerId >= 0)
+                {
+                    ids.Add(innerId);
+                }
+                else
+                {
+                    EncodePlain(innerOffset == 0 && innerLength == plain.Length ? plain : plain.Substring(innerOffset, innerLength), ids);
+                }
+            }
+        }
+
+        return ids;
+    }
+
+    private void EncodePlain(string text, List<int> ids)
+    {
+        foreach ((int offset, int length) in _preTokenizer.Split(text))
+        {
+            string piece = text.Substring(offset, length);
+            if (Definition.IgnoreMerges && Definition.Vocabulary.TryGetValue(ByteLevelAlphabet.Encode(piece), out int whole))
+            {
+                ids.Add(whole);
+            }
+            else
+            {
+                ids.AddRange(_inner.EncodeToIds(piece));
+            }
+        }
     }
 
     public string Decode(IEnumerable<int> ids, bool skipSpecialTokens = false)
@@ -124,9 +176,11 @@ public sealed class HuggingFaceTokenizer : ITextTokenizer
         {
             if (_addedById.TryGetValue(id, out AddedToken? added))
             {
-                Flush();
+                // A skipped token is not there at all: the bytes on both sides of it join into one character, as in
+                // the reference. A kept one ends the bytes before it (the reference decodes added tokens on their own).
                 if (!(skipSpecialTokens && added.Special))
                 {
+                    Flush();
                     text.Append(added.Content);
                 }
 
@@ -187,4 +241,14 @@ public sealed class HuggingFaceTokenizer : ITextTokenizer
 
     private ArgumentOutOfRangeException UnknownId(int id) =>
         new(nameof(id), id, $"Token id {id} is not in the vocabulary of {Definition.Source} ({VocabularySize} ids).");
+
+    /// <summary>Keeps a pre-tokenized piece whole (without a pre-tokenizer the BPE model would split it at spaces).</summary>
+    private sealed class WholePiece : PreTokenizer
+    {
+        public static WholePiece Instance { get; } = new();
+
+        public override IEnumerable<(int Offset, int Length)> PreTokenize(string text) => [(0, text.Length)];
+
+        public override IEnumerable<(int Offset, int Length)> PreTokenize(ReadOnlySpan<char> text) => [(0, text.Length)];
+    }
 }

@@ -1,5 +1,3 @@
-using Microsoft.ML.Tokenizers;
-
 namespace VlmForge.Data.Tokenization.HuggingFace;
 
 /// <summary>
@@ -7,11 +5,9 @@ namespace VlmForge.Data.Tokenization.HuggingFace;
 /// encodes like "é". VlmForge runs with invariant globalization, where <see cref="string.Normalize()"/> has no ICU
 /// data and returns its input unchanged; ADRaffy.ENSNormalize carries its own Unicode tables and does real NFC.
 /// </summary>
-public sealed class NfcNormalizer : Normalizer
+public static class NfcNormalizer
 {
-    public static NfcNormalizer Instance { get; } = new();
-
-    public override string Normalize(string original)
+    public static string Normalize(string original)
     {
         ArgumentNullException.ThrowIfNull(original);
         // ASCII is always in NFC; skipping it keeps the common case allocation-free.
@@ -25,6 +21,4 @@ public sealed class NfcNormalizer : Normalizer
 
         return original;
     }
-
-    public override string Normalize(ReadOnlySpan<char> original) => Normalize(original.ToString());
 }

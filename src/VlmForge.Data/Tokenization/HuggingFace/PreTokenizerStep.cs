@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.RegularExpressions;
 
 namespace VlmForge.Data.Tokenization.HuggingFace;
@@ -26,12 +27,15 @@ public enum SplitBehavior
 /// <summary>The <c>Split</c> pre-tokenizer: a regex whose matches (and the gaps between them) become pieces.</summary>
 public sealed class RegexSplitStep : PreTokenizerStep
 {
+    private readonly AstralProxy _astral;
+
     public RegexSplitStep(string pattern, SplitBehavior behavior)
     {
         ArgumentException.ThrowIfNullOrEmpty(pattern);
         Pattern = pattern;
         Behavior = behavior;
         Regex = new Regex(pattern, RegexOptions.CultureInvariant | RegexOptions.Compiled);
+        _astral = new AstralProxy(pattern);
     }
 
     public string Pattern { get; }
@@ -42,19 +46,35 @@ public sealed class RegexSplitStep : PreTokenizerStep
 
     public override void Split(string text, int start, int length, List<(int Offset, int Length)> pieces)
     {
-        int end = start + length;
-        int position = start;
-        Match match = Regex.Match(text, start, length);
+        if (!AstralProxy.Needed(text.AsSpan(start, length)))
+        {
+            SplitMatches(Regex.Match(text, start, length), start, start + length, null, pieces);
+            return;
+        }
+
+        // Match on the proxy (one BMP character per code point) and map every offset back into the text.
+        (string proxy, int[] origin) = _astral.Build(text, start, length);
+        SplitMatches(Regex.Match(proxy), 0, proxy.Length, origin, pieces);
+    }
+
+    private void SplitMatches(Match match, int position, int end, int[]? origin, List<(int Offset, int Length)> pieces)
+    {
+        void Add(int from, int to)
+        {
+            int offset = origin is null ? from : origin[from];
+            pieces.Add((offset, (origin is null ? to : origin[to]) - offset));
+        }
+
         while (match.Success && match.Length > 0)
         {
             if (match.Index > position)
             {
-                pieces.Add((position, match.Index - position));
+                Add(position, match.Index);
             }
 
             if (Behavior == SplitBehavior.Isolated)
             {
-                pieces.Add((match.Index, match.Length));
+                Add(match.Index, match.Index + match.Length);
             }
 
             position = match.Index + match.Length;
@@ -63,12 +83,15 @@ public sealed class RegexSplitStep : PreTokenizerStep
 
         if (position < end)
         {
-            pieces.Add((position, end - position));
+            Add(position, end);
         }
     }
 }
 
-/// <summary>The <c>Digits</c> pre-tokenizer: numeric characters become their own pieces (one each, or one run).</summary>
+/// <summary>
+/// The <c>Digits</c> pre-tokenizer: numeric characters (Rust's <c>char::is_numeric</c>: Nd, Nl, No) become their own
+/// pieces (one each, or one run). It steps by code point, so a surrogate pair (U+1D7CF) is never cut in two.
+/// </summary>
 public sealed class DigitsStep(bool individualDigits) : PreTokenizerStep
 {
     public bool IndividualDigits { get; } = individualDigits;
@@ -79,16 +102,30 @@ public sealed class DigitsStep(bool individualDigits) : PreTokenizerStep
         int runStart = start;
         while (runStart < end)
         {
-            bool numeric = char.IsNumber(text, runStart);
-            int runEnd = runStart + 1;
-            while (runEnd < end && char.IsNumber(text, runEnd) == numeric && !(numeric && IndividualDigits))
+            (bool numeric, int width) = Read(text, runStart, end);
+            int runEnd = runStart + width;
+            while (runEnd < end && !(numeric && IndividualDigits))
             {
-                runEnd++;
+                (bool nextNumeric, int nextWidth) = Read(text, runEnd, end);
+                if (nextNumeric != numeric)
+                {
+                    break;
+                }
+
+                runEnd += nextWidth;
             }
 
             pieces.Add((runStart, runEnd - runStart));
             runStart = runEnd;
         }
+    }
+
+    private static (bool Numeric, int Width) Read(string text, int at, int end)
+    {
+        // A lone surrogate (invalid UTF-16) counts as one non-numeric code unit.
+        return Rune.DecodeFromUtf16(text.AsSpan(at, end - at), out Rune rune, out int width) == System.Buffers.OperationStatus.Done
+            ? (Rune.IsNumber(rune), width)
+            : (false, 1);
     }
 }
 

@@ -10,10 +10,15 @@ namespace VlmForge.Data.Tokenization.HuggingFace;
 /// <param name="AddedTokens">Tokens always encoded as one id, in id order.</param>
 /// <param name="NormalizeNfc">Whether text is NFC-normalized first.</param>
 /// <param name="Steps">Pre-tokenizer stages, in order.</param>
+/// <param name="IgnoreMerges">
+/// The BPE model's <c>ignore_merges</c> (Llama 3): a piece that is a vocabulary token as a whole becomes that token
+/// without running the merges, which could otherwise build it from other pairs or never reach it.
+/// </param>
 public sealed record TokenizerDefinition(
     string Source,
     IReadOnlyDictionary<string, int> Vocabulary,
     IReadOnlyList<string> Merges,
     IReadOnlyList<AddedToken> AddedTokens,
     bool NormalizeNfc,
-    IReadOnlyList<PreTokenizerStep> Steps);
+    IReadOnlyList<PreTokenizerStep> Steps,
+    bool IgnoreMerges = false);

@@ -44,6 +44,8 @@ public static class TokenizerJsonReader
                 throw new TokenizerFormatException(path, "$.model.byte_fallback", "byte fallback (SentencePiece-style BPE) is not supported");
             }
 
+            RefuseModelOptions(path, model);
+            bool ignoreMerges = model.TryGetProperty("ignore_merges", out JsonElement ignore) && ignore.ValueKind == JsonValueKind.True;
             Dictionary<string, int> vocabulary = ReadVocabulary(path, Required(path, model, "vocab", "$.model", JsonValueKind.Object), "$.model.vocab");
             List<string> merges = ReadMerges(path, Required(path, model, "merges", "$.model", JsonValueKind.Array));
             List<AddedToken> added = ReadAddedTokens(path, root);
@@ -55,7 +57,24 @@ public static class TokenizerJsonReader
                     path, "$.pre_tokenizer", "no ByteLevel pre-tokenizer: only byte-level BPE tokenizers (GPT-2 alphabet) are supported");
             }
 
-            return new TokenizerDefinition(path, vocabulary, merges, added, nfc, steps);
+            return new TokenizerDefinition(path, vocabulary, merges, added, nfc, steps, ignoreMerges);
+        }
+    }
+
+    /// <summary>BPE options that change which ids come out and that this encoder does not implement are refused, not ignored.</summary>
+    private static void RefuseModelOptions(string path, JsonElement model)
+    {
+        if (model.TryGetProperty("dropout", out JsonElement dropout) && dropout.ValueKind == JsonValueKind.Number && dropout.GetDouble() != 0)
+        {
+            throw new TokenizerFormatException(path, "$.model.dropout", "BPE dropout (random merges) is not supported");
+        }
+
+        foreach (string affix in new[] { "continuing_subword_prefix", "end_of_word_suffix" })
+        {
+            if (model.TryGetProperty(affix, out JsonElement value) && value.ValueKind == JsonValueKind.String && value.GetString()!.Length > 0)
+            {
+                throw new TokenizerFormatException(path, $"$.model.{affix}", $"a BPE {affix.Replace('_', ' ')} is not supported (byte-level BPE has none)");
+            }
         }
     }
 
@@ -158,7 +177,11 @@ public static class TokenizerJsonReader
         }
 
         bool special = token.TryGetProperty("special", out JsonElement s) && s.ValueKind == JsonValueKind.True;
-        return new AddedToken(id, content, special);
+        // Absent, "normalized" defaults to !special, as transformers' AddedToken does.
+        bool normalized = token.TryGetProperty("normalized", out JsonElement n) && n.ValueKind is JsonValueKind.True or JsonValueKind.False
+            ? n.ValueKind == JsonValueKind.True
+            : !special;
+        return new AddedToken(id, content, special, normalized);
     }
 
     private static bool ReadNormalizer(string path, JsonElement root)

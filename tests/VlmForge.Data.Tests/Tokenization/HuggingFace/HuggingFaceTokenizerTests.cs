@@ -176,4 +176,101 @@ public class HuggingFaceTokenizerTests
         Assert.Contains("tokenizer.json", error.Message, StringComparison.Ordinal);
         Assert.Contains("merges.txt", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Added_tokens_are_cut_out_before_NFC_so_a_combining_mark_cannot_hide_them()
+    {
+        using var folder = new TempFolder();
+        Write(folder.Path, Qwen2Style());
+        var tokenizer = HuggingFaceTokenizer.Load(folder.Path);
+
+        // NFC composes ">" + U+0338 into U+226F; the reference finds <|im_end|> in the raw text first, so the mark stays
+        // its own bytes (CC B8) after the token.
+        Assert.Equal([ImEnd, 0xCC, 0xB8], tokenizer.Encode("<|im_end|>\u0338"));
+        Assert.Equal([VisionEnd, 0xCC, 0xB8, 0xE2, 0x89, 0xAF], tokenizer.Encode("<|vision_end|>\u0338>\u0338"));
+    }
+
+    [Fact]
+    public void The_split_regex_sees_characters_outside_the_BMP_as_letters_and_digits()
+    {
+        // U+1D7CF / U+1D7D0 are digits (Nd), U+1D400 a letter (Lu): in UTF-16 each is a surrogate pair, which a .NET
+        // regex alone would class as neither.
+        string one = char.ConvertFromUtf32(0x1D7CF), two = char.ConvertFromUtf32(0x1D7D0), bold = char.ConvertFromUtf32(0x1D400);
+        string text = "x" + one + two + " " + bold + "b";
+        var qwen = new RegexSplitStep(VocabMergesReader.Qwen2Pattern, SplitBehavior.Isolated);
+        var pieces = new List<(int Offset, int Length)>();
+
+        qwen.Split(text, 0, text.Length, pieces);
+
+        Assert.Equal(["x", one, two, " " + bold + "b"], pieces.Select(p => text.Substring(p.Offset, p.Length)));
+
+        // Llama 3's \p{N}{1,3} counts code points, not code units.
+        var llama = new RegexSplitStep(@"\p{N}{1,3}", SplitBehavior.Isolated);
+        string digits = one + two + one + two;
+        pieces.Clear();
+        llama.Split(digits, 0, digits.Length, pieces);
+        Assert.Equal([one + two + one, two], pieces.Select(p => digits.Substring(p.Offset, p.Length)));
+    }
+
+    [Fact]
+    public void The_digits_step_never_cuts_a_surrogate_pair()
+    {
+        using var folder = new TempFolder();
+        Write(folder.Path, SmolLmStyle());
+        var tokenizer = HuggingFaceTokenizer.Load(folder.Path);
+        string one = char.ConvertFromUtf32(0x1D7CF), two = char.ConvertFromUtf32(0x1D7D0);
+        string text = "a" + one + two + "7";
+        var pieces = new List<(int Offset, int Length)>();
+
+        new DigitsStep(individualDigits: true).Split(text, 0, text.Length, pieces);
+
+        Assert.Equal(["a", one, two, "7"], pieces.Select(p => text.Substring(p.Offset, p.Length)));
+        // Cut apart, the halves would be encoded as lone surrogates (EF BF BD) and decode to U+FFFD.
+        Assert.Equal([97, 0xF0, 0x9D, 0x9F, 0x8F, 0xF0, 0x9D, 0x9F, 0x90, 55], tokenizer.Encode(text));
+        Assert.Equal(text, tokenizer.Decode(tokenizer.Encode(text)));
+    }
+
+    [Fact]
+    public void Ignore_merges_takes_a_whole_vocabulary_word_that_the_merges_never_build()
+    {
+        using var folder = new TempFolder();
+        JsonObject document = Qwen2Style();
+        // "Ġhe" is in the vocabulary, but no merge joins Ġ and he.
+        document["model"]!["vocab"]!["\u0120he"] = 273;
+        Write(folder.Path, document);
+        Assert.Equal([32, 257], HuggingFaceTokenizer.Load(folder.Path).Encode(" he"));
+
+        document["model"]!["ignore_merges"] = true;
+        Write(folder.Path, document);
+        var tokenizer = HuggingFaceTokenizer.Load(folder.Path);
+
+        Assert.Equal([273], tokenizer.Encode(" he"));
+        Assert.Equal([258, 273], tokenizer.Encode(" the he"));
+    }
+
+    [Fact]
+    public void Skipping_a_special_token_joins_the_bytes_around_it_like_the_reference()
+    {
+        using var folder = new TempFolder();
+        Write(folder.Path, Qwen2Style());
+        var tokenizer = HuggingFaceTokenizer.Load(folder.Path);
+        int[] ids = [0xC3, ImEnd, 0xA9]; // the two bytes of "é" with a special token between them
+
+        Assert.Equal("é", tokenizer.Decode(ids, skipSpecialTokens: true));
+        Assert.Equal("\uFFFD<|im_end|>\uFFFD", tokenizer.Decode(ids));
+        // A non-special added token is kept, and ends the bytes before it.
+        Assert.Equal("\uFFFD<tool_call>\uFFFD", tokenizer.Decode([0xC3, ToolCall, 0xA9], skipSpecialTokens: true));
+    }
+
+    [Fact]
+    public void Bpe_options_that_change_the_ids_are_refused_at_load()
+    {
+        using var folder = new TempFolder();
+        JsonObject document = Qwen2Style();
+        document["model"]!["dropout"] = 0.1;
+        Write(folder.Path, document);
+
+        var error = Assert.Throws<TokenizerFormatException>(() => HuggingFaceTokenizer.Load(folder.Path));
+        Assert.Equal("$.model.dropout", error.Location);
+    }
 }
