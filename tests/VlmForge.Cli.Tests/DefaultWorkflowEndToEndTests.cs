@@ -44,6 +44,36 @@ public sealed class DefaultWorkflowEndToEndTests(ITestOutputHelper log) : IDispo
         double accuracy = values.GetProperty("vqa_accuracy").GetDouble();
         Assert.True(accuracy >= 2.5 * chance, $"VQA accuracy {accuracy:F3} should be at least 2.5x chance ({chance:F3})");
         Assert.True(metrics.RootElement.GetProperty("val_loss").GetDouble() < 2.0);
+
+        // The model reads its images: answers get worse when each example sees another record's image ...
+        var diagnosis = new StringWriter();
+        exit = CliApp.Run(["diagnose", run, "--max-examples", "48"], diagnosis, error);
+        Assert.True(exit == 0, $"diagnose exited with {exit}: {error}\n{diagnosis}");
+        log.WriteLine(diagnosis.ToString());
+        using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "diagnosis.json")));
+        var vqa = report.RootElement.GetProperty("tasks").EnumerateArray().Single(t => t.GetProperty("task").GetString() == "vqa");
+        double gap = vqa.GetProperty("gap").GetDouble();
+        Assert.True(gap >= 0.1, $"VQA answers should depend on the image: swapped-image gap {gap:F3} nats per answer token");
+        Assert.StartsWith("uses the images", report.RootElement.GetProperty("verdict").GetString(), StringComparison.Ordinal);
+        // ... and it answers held-out questions far better than the best guess from the question alone.
+        double priors = PriorAccuracy(Path.Combine(_dir, "data", "train.jsonl"), Path.Combine(_dir, "data", "validation.jsonl"));
+        Assert.True(accuracy >= priors + 0.15, $"VQA accuracy {accuracy:F3} should beat the answer priors ({priors:F3}) by 0.15");
+    }
+
+    /// <summary>
+    /// Accuracy on the held-out questions of answering each question with its most frequent training answer (the best a
+    /// model that ignores the image can do).
+    /// </summary>
+    private static double PriorAccuracy(string trainJsonl, string validationJsonl)
+    {
+        static IEnumerable<(string Question, string Answer)> Pairs(string file) =>
+            File.ReadLines(file).SelectMany(line => JsonDocument.Parse(line).RootElement.TryGetProperty("qa", out var qa)
+                ? qa.EnumerateArray().Select(p => (p.GetProperty("question").GetString()!, p.GetProperty("answer").GetString()!)).ToList()
+                : []);
+        var best = Pairs(trainJsonl).GroupBy(p => p.Question)
+            .ToDictionary(g => g.Key, g => g.GroupBy(p => p.Answer).OrderByDescending(a => a.Count()).ThenBy(a => a.Key, StringComparer.Ordinal).First().Key);
+        var held = Pairs(validationJsonl).ToList();
+        return held.Count(p => best.TryGetValue(p.Question, out var guess) && guess == p.Answer) / (double)held.Count;
     }
 
     /// <summary>The default workflow with a small dataset, a few steps and a limited evaluation, written to this test's folder.</summary>
