@@ -95,7 +95,7 @@ public static class TrainingSession
         var batches = new ExampleBatches(dataset.Train, context.Encoder, context.Images, context.Collator, (ulong)training.Seed);
         var trainable = model.TrainableParameters();
         using var optimizer = request.Plugins.Optimizer(training.Optimizer).Create(trainable,
-            new OptimizerHyperparameters(training.LearningRate, training.WeightDecay, training.Betas[0], training.Betas[1], training.Eps));
+            new OptimizerHyperparameters(training.WeightDecay));
         var precision = request.Plugins.Precision(settings.Model.Precision).Create();
         if (precision.ComputeDtype == ScalarType.BFloat16 && context.Device.type == TorchSharp.DeviceType.CPU && CpuFeatures.HasNativeBf16 == false)
         {
