@@ -39,7 +39,7 @@ public class BuiltInLoadingTests(BuiltInPlugins builtIns)
         Assert.Equal("0.1.0", adamw.Version);
         Assert.Equal(Path.Combine(PluginCatalog.BuiltInFolder, "VlmForge.Plugins.Optimizers"), adamw.Folder);
         Assert.Equal("VlmForge.Plugins.Optimizers.AdamWPlugin", adamw.TypeName);
-        Assert.Empty(adamw.Settings);
+        Assert.Equal(["plugins.adamw.beta1", "plugins.adamw.beta2", "plugins.adamw.eps"], adamw.Settings.Select(s => s.Path));
     }
 
     [Fact]

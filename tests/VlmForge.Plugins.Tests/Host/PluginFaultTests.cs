@@ -84,7 +84,7 @@ public class PluginFaultTests(FaultyPlugins faulty)
         var builtIn = Path.Combine(PluginCatalog.BuiltInFolder, "VlmForge.Plugins.Optimizers");
         var copycat = faulty.Folder("Copycat.AdamW");
         var failures = faulty.Catalog.Failures.Where(f => f.Kind == PluginFailureKind.DuplicateName).ToList();
-        Assert.Equal([builtIn, copycat], failures.Select(f => f.Folder).Order(StringComparer.Ordinal));
+        Assert.Equal([builtIn, copycat], failures.Select(f => f.Folder));
         Assert.All(failures, f => Assert.Contains($"2 plugins are named 'adamw': the optimizer VlmForge.Plugins.Optimizers.AdamWPlugin in {builtIn}; " +
             $"the optimizer TestPlugins.CopycatAdamW in {copycat}.", f.Message, StringComparison.Ordinal));
         Assert.False(faulty.Catalog.Exists(PluginKind.Optimizer, "adamw"));

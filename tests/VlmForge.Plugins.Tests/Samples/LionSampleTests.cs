@@ -90,7 +90,7 @@ public sealed class LionSampleTests : IDisposable
         // 0.99·0.01 − 0.01·0.5 = 0.0049 > 0 while the third gradient is negative. With the default beta1 = 0.9 the
         // direction c = 0.9·0.0049 − 0.1·0.001 is positive and w drops to 0.9; with beta1 = 0 it is the gradient's sign
         // and w rises to 1.1.
-        Assert.Equal(0.9f, ThreeSteps(null), 1e-6f);
+        Assert.Equal(0.9f, ThreeSteps(""), 1e-6f);
 
         Assert.Equal(1.1f, ThreeSteps("beta1 = 0.0\n"), 1e-6f);
         Assert.Equal(0.9f, ThreeSteps(""), 1e-6f); // a later workflow without the value gets the default again
