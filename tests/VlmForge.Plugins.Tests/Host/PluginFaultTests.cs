@@ -17,7 +17,7 @@ public class PluginFaultTests(FaultyPlugins faulty)
         Assert.True(faulty.Catalog.Exists(PluginKind.Optimizer, "test-sgd"));
         Assert.True(faulty.Catalog.Exists(PluginKind.Optimizer, "explodes"));
         Assert.Equal(9 + 2 - 1, faulty.Catalog.Plugins.Count); // adamw is claimed twice, so neither claimant loads
-        Assert.Equal(5 + 2, faulty.Catalog.Failures.Count);
+        Assert.Equal(6 + 2, faulty.Catalog.Failures.Count);
     }
 
     [Fact]
@@ -76,6 +76,17 @@ public class PluginFaultTests(FaultyPlugins faulty)
         Assert.Contains("Its classes do not fit this host's plugin contracts", failure.Message, StringComparison.Ordinal);
         Assert.Contains("'get_Identity' in type 'TestPlugins.FuturePlugin'", failure.Message, StringComparison.Ordinal);
         Assert.Contains($"built against VlmForge.Abstractions 9.0.0.0; this host provides {typeof(IVlmForgePlugin).Assembly.GetName().Version}", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_plugin_built_against_newer_contracts_is_told_to_rebuild_not_to_copy_the_contracts()
+    {
+        var failure = faulty.FailureOf("Faulty.NewerContractsAlone");
+        Assert.Equal(PluginFailureKind.ContractVersionMismatch, failure.Kind);
+        Assert.Contains("VlmForge.Abstractions 9.0.0.0", failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"this host provides {typeof(IVlmForgePlugin).Assembly.GetName().Version}", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Rebuild", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Copy that assembly", failure.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public class PluginsCommandTests(FaultyPlugins faulty)
 
         Assert.Equal(1, exit);
         var text = output.ToString();
-        Assert.Contains("7 plugin(s) failed to load:", text, StringComparison.Ordinal);
+        Assert.Contains("8 plugin(s) failed to load:", text, StringComparison.Ordinal);
         Assert.Contains($"  TestPlugins.CtorThrows [constructor-threw] in {faulty.Folder("Faulty.Ctor")}", text, StringComparison.Ordinal);
         Assert.Contains("InvalidOperationException: license file missing", text, StringComparison.Ordinal);
         Assert.Matches(@"(?m)^test-sgd\s+optimizer\s+1\.2\.3\s+2\s+", text);
