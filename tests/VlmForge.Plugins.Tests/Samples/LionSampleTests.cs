@@ -138,6 +138,24 @@ public sealed class LionSampleTests : IDisposable
     }
 
     [Fact]
+    public void Vlmforge_settings_documents_every_installed_plugins_table_in_markdown_and_the_json_schema()
+    {
+        var markdown = new StringWriter();
+        Assert.Equal(0, CliApp.Run(["settings", "--format", "markdown", "--plugins", SampleFolder], markdown, new StringWriter()));
+        Assert.Contains("## [plugins.adamw]", markdown.ToString(), StringComparison.Ordinal);
+        Assert.Contains("## [plugins.lion]", markdown.ToString(), StringComparison.Ordinal);
+        Assert.Contains("| `beta2` | float | `0.99` | [0, 1) |", markdown.ToString(), StringComparison.Ordinal);
+
+        var json = new StringWriter();
+        Assert.Equal(0, CliApp.Run(["settings", "--format", "json-schema", "--plugins", SampleFolder], json, new StringWriter()));
+        using var schema = System.Text.Json.JsonDocument.Parse(json.ToString());
+        var plugins = schema.RootElement.GetProperty("properties").GetProperty("plugins").GetProperty("properties");
+        var beta1 = plugins.GetProperty("lion").GetProperty("properties").GetProperty("beta1");
+        Assert.Equal((0.0, 1.0, 0.9), (beta1.GetProperty("minimum").GetDouble(), beta1.GetProperty("exclusiveMaximum").GetDouble(), beta1.GetProperty("default").GetDouble()));
+        Assert.Equal(1e-8, plugins.GetProperty("adamw").GetProperty("properties").GetProperty("eps").GetProperty("default").GetDouble());
+    }
+
+    [Fact]
     public void The_catalog_tells_the_settings_loader_which_plugins_are_installed()
     {
         using var withBuiltIns = PluginCatalog.Load([SampleFolder]);
