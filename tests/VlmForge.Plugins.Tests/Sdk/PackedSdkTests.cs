@@ -35,7 +35,7 @@ public sealed partial class PackedSdkTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
-    public void The_authoring_guides_plugin_builds_from_the_packed_sdk_and_its_settings_reach_training()
+    public void The_authoring_guides_plugin_builds_from_the_packed_sdk_its_settings_reach_training_and_its_state_resumes()
     {
         var plugins = BuildGuidePluginFromPackages();
 
@@ -43,25 +43,34 @@ public sealed partial class PackedSdkTests(ITestOutputHelper log) : IDisposable
         var bad = WriteConfig("bad", "momentum = 1.5\nmometum = 0.5\nnesterov = \"yes\"\n");
         var (exit, _, errors) = Cli("check", "--config", bad, "--plugins", plugins);
         Assert.Equal(1, exit);
-        Assert.Contains("bad.toml:28:12: error VLMF0105: plugins.sgd.momentum: found 1.5; the value must be between 0 and 1 (exclusive) ([0, 1)).", errors, StringComparison.Ordinal);
-        Assert.Contains("bad.toml:29:1: error VLMF0102: plugins.sgd.mometum: [plugins.sgd] has no setting 'mometum'. Did you mean 'momentum'?", errors, StringComparison.Ordinal);
-        Assert.Contains("bad.toml:30:12: error VLMF0104: plugins.sgd.nesterov: expected a boolean (true or false), found string \"yes\".", errors, StringComparison.Ordinal);
+        Assert.Contains("bad.toml:29:12: error VLMF0105: plugins.sgd.momentum: found 1.5; the value must be between 0 and 1 (exclusive) ([0, 1)).", errors, StringComparison.Ordinal);
+        Assert.Contains("bad.toml:30:1: error VLMF0102: plugins.sgd.mometum: [plugins.sgd] has no setting 'mometum'. Did you mean 'momentum'?", errors, StringComparison.Ordinal);
+        Assert.Contains("bad.toml:31:12: error VLMF0104: plugins.sgd.nesterov: expected a boolean (true or false), found string \"yes\".", errors, StringComparison.Ordinal);
 
         // The cross-field rule of the guide's schema (a range requirement): nesterov needs momentum > 0.
         var rule = WriteConfig("rule", "momentum = 0.0\nnesterov = true\n");
         (exit, _, errors) = Cli("check", "--config", rule, "--plugins", plugins);
         Assert.Equal(1, exit);
-        Assert.Contains("rule.toml:28:12: error VLMF0108: plugins.sgd.momentum: momentum = 0.0 is not allowed when nesterov = true; allowed: > 0.", errors, StringComparison.Ordinal);
+        Assert.Contains("rule.toml:29:12: error VLMF0108: plugins.sgd.momentum: momentum = 0.0 is not allowed when nesterov = true; allowed: > 0.", errors, StringComparison.Ordinal);
 
-        // Trained twice through `vlmforge train`: the first loss is before any update, so it is the same; after the
-        // first updates, momentum 0.9 takes other steps than plain SGD.
-        var plain = Train("plain", "momentum = 0.0\n", plugins);
-        var heavy = Train("heavy", "momentum = 0.9\nnesterov = true\n", plugins);
+        // Trained through `vlmforge train`: the first loss is before any update, so it is the same; after the first
+        // updates, momentum 0.9 with Nesterov takes other steps than plain SGD.
+        var plain = Train("plain", "momentum = 0.0\n", plugins, maxSteps: 4);
+        var heavy = Train("heavy", "momentum = 0.9\nnesterov = true\n", plugins, maxSteps: 6);
         log.WriteLine($"momentum 0:   {string.Join(", ", plain)}");
         log.WriteLine($"momentum 0.9: {string.Join(", ", heavy)}");
         Assert.Equal(plain[0], heavy[0]);
-        Assert.NotEqual(plain[^1], heavy[^1]);
-        Assert.Equal(plain, Train("plain-again", "momentum = 0.0\n", plugins)); // and the same value gives the same run
+        Assert.NotEqual(plain[^1], heavy[3]);
+
+        // Resume: 4 steps, then the run's config asks for 6 and `train --resume` continues from the step-4 checkpoint.
+        // The momentum buffers come back through SaveState/LoadState, so the losses equal the straight 6-step run's.
+        Train("resumed", "momentum = 0.9\nnesterov = true\n", plugins, maxSteps: 4);
+        var runConfig = Path.Combine(_dir, "runs", "resumed", "config.toml");
+        File.WriteAllText(runConfig, File.ReadAllText(runConfig).Replace("max_steps = 4\n", "max_steps = 6\n", StringComparison.Ordinal));
+        (exit, var output, errors) = Cli("train", "--resume", Path.Combine(_dir, "runs", "resumed"), "--plugins", plugins);
+        Assert.True(exit == 0, $"train --resume exited with {exit}: {errors}\n{output}");
+        Assert.Contains("continuing after step 4 of 6", output, StringComparison.Ordinal);
+        Assert.Equal(heavy, Losses("resumed"));
     }
 
     /// <summary>Packs the SDK, writes the guide's files into an empty folder, builds them from the packages and installs the output.</summary>
@@ -115,17 +124,19 @@ public sealed partial class PackedSdkTests(ITestOutputHelper log) : IDisposable
     }
 
     /// <summary>A few steps of the tiny model with the guide's optimizer; the losses from metrics.jsonl.</summary>
-    private List<double> Train(string name, string sgdTable, string plugins)
+    private List<double> Train(string name, string sgdTable, string plugins, int maxSteps)
     {
-        var config = WriteConfig(name, sgdTable);
+        var config = WriteConfig(name, sgdTable, maxSteps);
         var (exit, output, errors) = Cli("train", "--config", config, "--plugins", plugins);
         Assert.True(exit == 0, $"train exited with {exit}: {errors}\n{output}");
-        return [.. File.ReadLines(Path.Combine(_dir, "runs", name, "metrics.jsonl"))
-            .Select(line => JsonDocument.Parse(line).RootElement.GetProperty("loss").GetDouble())];
+        return Losses(name);
     }
 
-    /// <summary>A tiny workflow on 24 synthetic images, 4 updates of SGD; <paramref name="sgdTable"/> starts on line 28.</summary>
-    private string WriteConfig(string name, string sgdTable)
+    private List<double> Losses(string run) =>
+        [.. File.ReadLines(Path.Combine(_dir, "runs", run, "metrics.jsonl")).Select(line => JsonDocument.Parse(line).RootElement.GetProperty("loss").GetDouble())];
+
+    /// <summary>A tiny workflow on 24 synthetic images, SGD with a checkpoint every 2 updates; <paramref name="sgdTable"/> starts on line 29.</summary>
+    private string WriteConfig(string name, string sgdTable, int maxSteps = 4)
     {
         var path = Path.Combine(_dir, name + ".toml");
         File.WriteAllText(path, $"""
@@ -138,7 +149,8 @@ public sealed partial class PackedSdkTests(ITestOutputHelper log) : IDisposable
 
             [training]
             epochs = 1
-            max_steps = 4
+            max_steps = {maxSteps}
+            checkpoint_interval = 2
             batch_size = 4
             learning_rate = 0.05
             optimizer = "sgd"
