@@ -227,9 +227,24 @@ internal static partial class PluginFolderLoader
     private static string Label(string name, string typeName) => name.Length > 0 ? name : typeName;
 
     /// <summary>The assembly of an <c>IVlmForgePlugin</c> that some class implements although it is not the host's, if any.</summary>
-    private static Assembly? ForeignContracts(IEnumerable<Type> types) =>
-        types.SelectMany(t => t.GetInterfaces())
-            .FirstOrDefault(i => i.FullName == typeof(IVlmForgePlugin).FullName && i != typeof(IVlmForgePlugin))?.Assembly;
+    private static Assembly? ForeignContracts(IEnumerable<Type> types)
+    {
+        foreach (var type in types)
+        {
+            Type[] interfaces;
+            try
+            {
+                interfaces = type.GetInterfaces();
+            }
+            catch (Exception e) when (e is TypeLoadException or FileNotFoundException or FileLoadException)
+            {
+                continue; // a class whose interfaces cannot load says nothing about which contracts it meant
+            }
+            if (interfaces.FirstOrDefault(i => i.FullName == typeof(IVlmForgePlugin).FullName && i != typeof(IVlmForgePlugin)) is { } foreign)
+                return foreign.Assembly;
+        }
+        return null;
+    }
 
     /// <summary>A missing assembly: another version of one the host provides is a contract mismatch, anything else a missing dependency.</summary>
     private static PluginFailure DependencyFailure(string plugin, string folder, Exception e)
