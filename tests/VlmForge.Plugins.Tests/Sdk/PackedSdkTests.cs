@@ -70,6 +70,7 @@ public sealed partial class PackedSdkTests(ITestOutputHelper log) : IDisposable
         (exit, var output, errors) = Cli("train", "--resume", Path.Combine(_dir, "runs", "resumed"), "--plugins", plugins);
         Assert.True(exit == 0, $"train --resume exited with {exit}: {errors}\n{output}");
         Assert.Contains("continuing after step 4 of 6", output, StringComparison.Ordinal);
+        Assert.Contains("sgd (momentum = 0.9, nesterov = true) lr 0.05 (constant), weight decay 0,", output, StringComparison.Ordinal);
         Assert.Equal(heavy, Losses("resumed"));
     }
 
