@@ -28,7 +28,8 @@ internal static partial class PluginFolderLoader
     private static partial Regex NamePattern();
 
     /// <summary>
-    /// A search root is either one plugin folder (it holds <c>&lt;folder name&gt;.dll</c>) or a folder of plugin folders.
+    /// A search root is either one plugin folder (it holds <c>&lt;folder name&gt;.dll</c>, or it is a build output: one
+    /// <c>&lt;name&gt;.deps.json</c> beside <c>&lt;name&gt;.dll</c>) or a folder of plugin folders.
     /// </summary>
     public static IEnumerable<string> PluginFolders(string root)
     {
@@ -37,8 +38,24 @@ internal static partial class PluginFolderLoader
         return Directory.GetDirectories(root).Order(StringComparer.Ordinal);
     }
 
-    public static string MainAssemblyPath(string folder) =>
-        Path.Combine(folder, Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)) + ".dll");
+    /// <summary>
+    /// The assembly the host loads first: <c>&lt;folder name&gt;.dll</c> (an installed plugin folder), else the assembly of
+    /// the folder's only <c>*.deps.json</c> (a plugin's <c>bin/Release/net10.0</c>, named with <c>--plugins</c> as it is).
+    /// </summary>
+    public static string MainAssemblyPath(string folder)
+    {
+        var named = Path.Combine(folder, Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)) + ".dll");
+        if (File.Exists(named) || !Directory.Exists(folder))
+            return named;
+        var deps = Directory.GetFiles(folder, "*.deps.json");
+        if (deps.Length == 1)
+        {
+            var built = Path.Combine(folder, Path.GetFileName(deps[0])[..^".deps.json".Length] + ".dll");
+            if (File.Exists(built))
+                return built;
+        }
+        return named;
+    }
 
     /// <summary>Loads <paramref name="folder"/>; the loader is returned so the catalog can dispose it.</summary>
     public static PluginLoader? Load(string folder, List<PluginCandidate> candidates, List<PluginFailure> failures)

@@ -138,6 +138,21 @@ public sealed class LionSampleTests : IDisposable
     }
 
     [Fact]
+    public void Its_build_output_folder_loads_as_it_is_when_named_with_plugins()
+    {
+        // bin/<configuration>/net10.0 is not named after the assembly; its one .deps.json says which assembly to load.
+        var repository = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(repository.FullName, "VlmForge.sln"))) repository = repository.Parent!;
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // tests/.../bin/<configuration>/net10.0/
+        var buildOutput = Path.Combine(repository.FullName, "plugins", "samples", "VlmForge.Samples.Lion", "bin", configuration, "net10.0");
+
+        using var catalog = PluginCatalog.Load([buildOutput], includeBuiltIns: false);
+
+        Assert.Empty(catalog.Failures);
+        Assert.Equal(buildOutput, catalog.Get(PluginKind.Optimizer, "lion").Folder);
+    }
+
+    [Fact]
     public void Vlmforge_settings_documents_every_installed_plugins_table_in_markdown_and_the_json_schema()
     {
         var markdown = new StringWriter();
