@@ -24,11 +24,11 @@ internal sealed class AdamOptimizer : IOptimizer
     private readonly Tensor[] _expAvg;
     private readonly Tensor[] _expAvgSq;
     private readonly Tensor[] _oneMinusBeta1;
-    private readonly OptimizerHyperparameters _hyperparameters;
+    private readonly AdamSettings _hyperparameters;
     private readonly WeightDecay _weightDecay;
     private bool _disposed;
 
-    public AdamOptimizer(IReadOnlyList<NamedParameter> parameters, OptimizerHyperparameters hyperparameters, WeightDecay weightDecay)
+    public AdamOptimizer(IReadOnlyList<NamedParameter> parameters, AdamSettings hyperparameters, WeightDecay weightDecay)
     {
         ArgumentNullException.ThrowIfNull(parameters);
         ArgumentNullException.ThrowIfNull(hyperparameters);
@@ -152,7 +152,7 @@ internal sealed class AdamOptimizer : IOptimizer
         target.copy_(source);
     }
 
-    private static void CheckHyperparameters(OptimizerHyperparameters h)
+    private static void CheckHyperparameters(AdamSettings h)
     {
         if (!(h.Beta1 >= 0 && h.Beta1 < 1))
             throw new ArgumentOutOfRangeException(nameof(h), h.Beta1, "Beta1 must be in [0, 1).");

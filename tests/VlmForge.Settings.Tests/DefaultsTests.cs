@@ -26,8 +26,7 @@ public class DefaultsTests
         Assert.Equal(0.95, settings.Evaluation.TopP);
         Assert.Equal(1.0, settings.Evaluation.Temperature);
         Assert.Equal(1.05, settings.Evaluation.RepetitionPenalty);
-        Assert.Equal([0.9, 0.999], settings.Training.Betas);
-        Assert.Equal(1e-8, settings.Training.Eps);
+        Assert.Equal(0.01, settings.Training.WeightDecay);
         Assert.Equal(["q_proj", "k_proj", "v_proj", "o_proj"], settings.Model.LoraTargetModules);
         Assert.Null(settings.Model.Path);
         Assert.Null(settings.Dataset.ValidationPath);
@@ -49,8 +48,8 @@ public class DefaultsTests
     [Fact]
     public void Every_setting_is_documented_and_its_default_fits_its_range()
     {
-        // model 12 + training 20 + evaluation 10 + dataset 9 + prompt 3 + run 4
-        Assert.Equal(58, WorkflowSettings.Descriptors.Count);
+        // model 12 + training 18 + evaluation 10 + dataset 9 + prompt 3 + run 4
+        Assert.Equal(56, WorkflowSettings.Descriptors.Count); // betas and eps moved to [plugins.adamw] and [plugins.adam]
         foreach (var d in WorkflowSettings.Descriptors)
         {
             Assert.False(string.IsNullOrWhiteSpace(d.Documentation), d.Path);
@@ -65,13 +64,13 @@ public class DefaultsTests
         var byPath = WorkflowSettings.Descriptors.ToDictionary(d => d.Path);
 
         Assert.Equal(("float", "1e-4", "(0, 1]"), (byPath["training.learning_rate"].Type, byPath["training.learning_rate"].Default, byPath["training.learning_rate"].Range));
-        Assert.Equal("1e-8", byPath["training.eps"].Default);
+        Assert.Equal("1e-4", byPath["training.learning_rate"].Default);
         Assert.Equal(["tiny", "qwen2_5_vl", "smolvlm"], byPath["model.family"].AllowedValues);
         Assert.Equal(Abstractions.Plugins.PluginKind.Quantizer, byPath["model.quantization"].PluginKind);
         Assert.Equal(["none", "nf4", "fp4"], byPath["model.quantization"].BuiltInPlugins);
-        Assert.Equal("list<float>", byPath["training.betas"].DisplayType);
-        Assert.Equal((2, 2), (byPath["training.betas"].MinItems, byPath["training.betas"].MaxItems));
-        Assert.Equal(new NumericRange(0, false, 1, true), byPath["training.betas"].Bounds);
+        Assert.Equal("list<string>", byPath["model.lora_target_modules"].DisplayType);
+        Assert.Equal((1, (int?)null), (byPath["model.lora_target_modules"].MinItems, byPath["model.lora_target_modules"].MaxItems));
+        Assert.Equal(new NumericRange(0, false, 1, false), byPath["training.weight_decay"].Bounds);
         Assert.Null(byPath["model.path"].Default);
     }
 

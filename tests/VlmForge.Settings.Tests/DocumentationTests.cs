@@ -30,10 +30,11 @@ public class DocumentationTests
         var epochs = training.GetProperty("properties").GetProperty("epochs");
         Assert.Equal(("integer", 1, 100000, 100), (epochs.GetProperty("type").GetString(), epochs.GetProperty("minimum").GetInt32(), epochs.GetProperty("maximum").GetInt32(), epochs.GetProperty("default").GetInt32()));
 
-        var betas = training.GetProperty("properties").GetProperty("betas");
-        Assert.Equal(2, betas.GetProperty("minItems").GetInt32());
-        Assert.Equal(1, betas.GetProperty("items").GetProperty("exclusiveMaximum").GetDouble());
-        Assert.Equal([0.9, 0.999], betas.GetProperty("default").EnumerateArray().Select(e => e.GetDouble()));
+        var decay = training.GetProperty("properties").GetProperty("weight_decay");
+        Assert.Equal((0.0, 1.0, 0.01), (decay.GetProperty("minimum").GetDouble(), decay.GetProperty("maximum").GetDouble(), decay.GetProperty("default").GetDouble()));
+        var targets = root.GetProperty("properties").GetProperty("model").GetProperty("properties").GetProperty("lora_target_modules");
+        Assert.Equal(1, targets.GetProperty("minItems").GetInt32());
+        Assert.Equal(["q_proj", "k_proj", "v_proj", "o_proj"], targets.GetProperty("default").EnumerateArray().Select(e => e.GetString()));
 
         var optimizer = training.GetProperty("properties").GetProperty("optimizer");
         Assert.Equal(["adamw", "adam"], optimizer.GetProperty("anyOf")[0].GetProperty("enum").EnumerateArray().Select(e => e.GetString()));

@@ -114,12 +114,19 @@ public class LoaderErrorTests
     }
 
     [Fact]
+    public void Adams_old_training_settings_say_where_they_live_now()
+    {
+        Assert.Equal("vlmforge.toml:3:1: error VLMF0102: training.betas: [training] has no setting 'betas' any more: Adam's betas are settings of the optimizer plugin. Write them as beta1 = ... and beta2 = ... in [plugins.adam].",
+            Single("[training]\noptimizer = \"adam\"\nbetas = [0.9, 0.99]\n"));
+        Assert.Equal("vlmforge.toml:2:1: error VLMF0102: training.eps: [training] has no setting 'eps' any more: Adam's epsilon is a setting of the optimizer plugin. Write it as eps = ... in [plugins.adamw].",
+            Single("[training]\neps = 1e-6\n"));
+    }
+
+    [Fact]
     public void A_list_of_the_wrong_length_or_with_bad_items_is_reported()
     {
-        Assert.Equal("vlmforge.toml:2:9: error VLMF0107: training.betas: expected exactly 2 item(s), found 3: [0.9, 0.99, 0.999].",
-            Single("[training]\nbetas = [0.9, 0.99, 0.999]\n"));
-        Assert.Equal("vlmforge.toml:2:15: error VLMF0105: training.betas[1]: found float 1.0; each item must be between 0 and 1 (exclusive) ([0, 1)).",
-            Single("[training]\nbetas = [0.9, 1.0]\n"));
+        Assert.Equal("vlmforge.toml:2:23: error VLMF0107: model.lora_target_modules: expected at least 1 item(s), found 0: [].",
+            Single("[model]\nlora_target_modules = []\n"));
         Assert.Equal("vlmforge.toml:2:34: error VLMF0104: model.lora_target_modules[1]: expected an item of strings, found integer 3.",
             Single("[model]\nlora_target_modules = [\"q_proj\", 3]\n"));
     }

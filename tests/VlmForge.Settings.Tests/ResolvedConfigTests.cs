@@ -73,9 +73,8 @@ public class ResolvedConfigTests
             var text = ResolvedConfigWriter.Write(WorkflowSettings.Default);
 
             Assert.Contains("learning_rate = 0.0001\n", text, StringComparison.Ordinal);
-            Assert.Contains("eps = 1e-8\n", text, StringComparison.Ordinal);
             Assert.Contains("lora_alpha = 32.0\n", text, StringComparison.Ordinal);
-            Assert.Contains("betas = [0.9, 0.999]\n", text, StringComparison.Ordinal);
+            Assert.Contains("weight_decay = 0.01\n", text, StringComparison.Ordinal);
         }
         finally
         {

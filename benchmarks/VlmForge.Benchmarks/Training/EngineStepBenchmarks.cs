@@ -22,8 +22,8 @@ public class EngineStepBenchmarks
     {
         _rig = new TrainingRig(TrainingVariant.FullFp32);
         var parameters = _rig.Model.TrainableParameters().Select(p => p.Parameter).ToArray();
-        var h = TrainingRig.Hyperparameters;
-        _handOptimizer = optim.AdamW(parameters, lr: h.LearningRate, beta1: h.Beta1, beta2: h.Beta2, eps: h.Epsilon, weight_decay: h.WeightDecay);
+        _handOptimizer = optim.AdamW(parameters, lr: TrainingRig.LearningRate, beta1: 0.9, beta2: 0.999, eps: 1e-8,
+            weight_decay: TrainingRig.Hyperparameters.WeightDecay);
         _rig.Model.train(true);
     }
 

@@ -21,8 +21,11 @@ public sealed class TrainingRig : IDisposable
     /// <summary>The root vlmforge.toml's batch size (and the examples <see cref="TinyWorkload.TrainingBatch"/> takes).</summary>
     public const int BatchSize = 16;
 
-    /// <summary>The root vlmforge.toml's optimizer settings: AdamW, lr 1e-3, weight decay 0.01, betas (0.9, 0.999), eps 1e-8.</summary>
-    public static OptimizerHyperparameters Hyperparameters { get; } = new(1e-3, 0.01, 0.9, 0.999, 1e-8);
+    /// <summary>The root vlmforge.toml's learning rate (AdamW, at the defaults of [plugins.adamw]: betas 0.9, 0.999, eps 1e-8).</summary>
+    public const double LearningRate = 1e-3;
+
+    /// <summary>The root vlmforge.toml's weight decay, what the host hands every optimizer.</summary>
+    public static OptimizerHyperparameters Hyperparameters { get; } = new(WeightDecay: 0.01);
 
     private const long Seed = 42;
 
@@ -59,7 +62,7 @@ public sealed class TrainingRig : IDisposable
 
         Optimizer = plugins.Optimizer("adamw").Create(Model.TrainableParameters(), Hyperparameters);
         _trainer = new Trainer(new VlmTrainingModel(Model, CPU), Data, Optimizer, _precision,
-            new TrainerOptions { Epochs = 1, BatchSize = BatchSize, MaxSteps = 1, LearningRate = Hyperparameters.LearningRate });
+            new TrainerOptions { Epochs = 1, BatchSize = BatchSize, MaxSteps = 1, LearningRate = LearningRate });
         var logs = Path.Combine(_workload.Folder, "run");
         Directory.CreateDirectory(logs);
         _metrics = JsonLinesLog<StepMetrics>.Open(Path.Combine(logs, "metrics.jsonl"));

@@ -84,6 +84,11 @@ internal static class SectionEmitter
             w.Line($"private static readonly {Abstractions}.NumericRange {RangeField(s)} = {RangeExpression(s.Range!)};");
         foreach (var s in section.Settings.Where(s => s.Kind == SettingKind.List))
             w.Line($"private static readonly {ClrType(section, s)} {DefaultField(s)} = {s.DefaultCSharp};");
+        for (var i = 0; i < section.Rules.Count; i++)
+        {
+            if (section.Rules[i].Require.Range is { } ruleRange)
+                w.Line($"private static readonly {Abstractions}.NumericRange {RuleRangeField(i)} = {RangeExpression(ruleRange)};");
+        }
         w.Line($"private static readonly string[] s_knownKeys = new string[] {{ {string.Join(", ", section.Settings.Select(s => Literals.CSharpString(s.Key)))} }};");
         w.Line();
 
@@ -138,12 +143,15 @@ internal static class SectionEmitter
             w.Line($"    {s.PropertyName} = {ReadExpression(section, s)},");
         w.Line("};");
 
-        foreach (var rule in section.Rules)
+        for (var i = 0; i < section.Rules.Count; i++)
         {
+            var rule = section.Rules[i];
             var condition = string.Join(" && ", rule.When.Select(c => Compare(section, c, c.Values[0])));
-            var allowed = string.Join(" || ", rule.Require.Values.Select(v => Compare(section, rule.Require, v)));
+            var allowed = rule.Require.Range is null
+                ? string.Join(" || ", rule.Require.Values.Select(v => Compare(section, rule.Require, v)))
+                : $"{RuleRangeField(i)}.Contains(options.{rule.Require.PropertyName})";
             var whenText = string.Join(" and ", rule.When.Select(c => $"{c.Key} = {c.Values[0].Toml}"));
-            var allowedText = string.Join(", ", rule.Require.Values.Select(v => v.Toml));
+            var allowedText = rule.Require.Range is { } range ? range.Text : string.Join(", ", rule.Require.Values.Select(v => v.Toml));
             var otherKey = rule.When[0].Key;
             w.Open($"if ({condition} && !({allowed}))");
             w.Line($"reader.ReportRule({Literals.CSharpString(rule.Require.Key)}, {Literals.CSharpString(otherKey)},");
@@ -232,6 +240,7 @@ internal static class SectionEmitter
     {
         SettingKind.Bool => $"{Abstractions}.TomlFormat.Boolean({expression})",
         SettingKind.Int => $"{Abstractions}.TomlFormat.Integer({expression})",
+        SettingKind.Float => $"{Abstractions}.TomlFormat.Float({expression})",
         SettingKind.Enum => $"{Abstractions}.TomlFormat.String(global::{section.Namespace}.{condition.EnumTypeName}Names.ToTomlName({expression}))",
         _ => $"{Abstractions}.TomlFormat.String({expression})",
     };
@@ -263,6 +272,8 @@ internal static class SectionEmitter
     private static string Bool(bool value) => value ? "true" : "false";
 
     private static string RangeField(SettingModel s) => $"s_{Camel(s.PropertyName)}Range";
+
+    private static string RuleRangeField(int rule) => $"s_rule{rule.ToString(System.Globalization.CultureInfo.InvariantCulture)}Range";
 
     private static string DefaultField(SettingModel s) => $"s_{Camel(s.PropertyName)}Default";
 

@@ -37,10 +37,18 @@ internal static class RangeParser
         var node = context.String(table, "range");
         if (node is null) return null;
         var text = ((string)node.Value).Trim();
+        var range = ParseText(text, integral, out var error);
+        if (error is not null) context.Report(SchemaDiagnostics.InvalidRange, node.Location, key, text, error);
+        return range;
+    }
 
+    /// <summary>Parses range notation; <paramref name="error"/> says what is wrong when the result is null.</summary>
+    public static ParsedRange? ParseText(string text, bool integral, out string? error)
+    {
+        text = text.Trim();
         double? min = null, max = null;
         bool minExclusive = false, maxExclusive = false;
-        string? error = null;
+        error = null;
 
         if (text.StartsWith(">=") || text.StartsWith("<=") || text.StartsWith(">") || text.StartsWith("<"))
         {
@@ -70,12 +78,7 @@ internal static class RangeParser
 
         if (error is null && integral && ((min is { } lo && lo != System.Math.Floor(lo)) || (max is { } hi && hi != System.Math.Floor(hi))))
             error = "an int setting needs integer bounds";
-
-        if (error is not null)
-        {
-            context.Report(SchemaDiagnostics.InvalidRange, node.Location, key, text, error);
-            return null;
-        }
+        if (error is not null) return null;
 
         var model = new RangeModel(Normalize(min, minExclusive, max, maxExclusive),
             min is { } x ? Literals.Number(x) : null, minExclusive,

@@ -6,8 +6,9 @@ using VlmForge.Settings.Generator.Model;
 namespace VlmForge.Settings.Generator.Parsing;
 
 /// <summary>
-/// Reads <c>[[rules]]</c>: <c>when = { key = value, ... }</c>, <c>require = { key = [values] }</c>, <c>message</c>.
-/// Rules compare bool, int, string, path, enum and plugin settings that have a default. A rule the defaults
+/// Reads <c>[[rules]]</c>: <c>when = { key = value, ... }</c>, <c>require = { key = [values] }</c> or, for an int or
+/// float setting, <c>require = { key = "&gt; 0" }</c> (a range in the notation of <c>range</c>), and <c>message</c>.
+/// Conditions compare bool, int, string, path, enum and plugin settings that have a default. A rule the defaults
 /// themselves break is a schema error.
 /// </summary>
 internal static class RuleParser
@@ -81,10 +82,22 @@ internal static class RuleParser
                 $"'{entry.Key}' is not a setting of this schema{(suggestion is null ? "" : $"; did you mean '{suggestion}'?")}");
             return null;
         }
+        if (requireList && !setting.IsOptional && setting.Kind is SettingKind.Int or SettingKind.Float
+            && entry.Value is TomlScalar { Value: string rangeText })
+        {
+            var range = RangeParser.ParseText(rangeText, setting.Kind == SettingKind.Int, out var rangeError);
+            if (range is null)
+            {
+                context.Report(SchemaDiagnostics.InvalidRule, entry.Value.Location, ruleId, $"require.{entry.Key} = \"{rangeText}\" is not a range: {rangeError}");
+                return null;
+            }
+            return new ConditionModel(setting.Key, setting.PropertyName, setting.Kind, null, EquatableArray<ValueModel>.Empty, range.Model);
+        }
         if (setting.Kind is SettingKind.Float or SettingKind.List || setting.IsOptional)
         {
             context.Report(SchemaDiagnostics.InvalidRule, entry.KeyLocation, ruleId,
-                $"'{entry.Key}' cannot be used in a rule; rules compare bool, int, string, path, enum and plugin settings that have a default");
+                $"'{entry.Key}' cannot be used in a rule this way; conditions compare bool, int, string, path, enum and plugin settings that have a default, " +
+                "and a required int or float may be given a range such as \"> 0\"");
             return null;
         }
 
@@ -140,6 +153,12 @@ internal static class RuleParser
     private static bool BrokenByDefaults(RuleModel rule, List<SettingModel> settings)
     {
         string Default(string key) => settings.First(s => s.Key == key).DefaultToml!;
-        return rule.When.All(c => c.Values[0].Toml == Default(c.Key)) && rule.Require.Values.All(v => v.Toml != Default(rule.Require.Key));
+        if (!rule.When.All(c => c.Values[0].Toml == Default(c.Key))) return false;
+        if (rule.Require.Range is { } range)
+        {
+            var parsed = RangeParser.ParseText(range.Text, integral: false, out _)!;
+            return !parsed.Contains(double.Parse(Default(rule.Require.Key), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return rule.Require.Values.All(v => v.Toml != Default(rule.Require.Key));
     }
 }

@@ -41,4 +41,10 @@ public static class ConfigErrorCodes
 
     /// <summary>The config file cannot be read.</summary>
     public const string FileNotFound = "VLMF0111";
+
+    /// <summary>
+    /// A plugin problem found while the workflow loads: two installed plugins share a name, a plugin failed while
+    /// reading its table, or a table configures a plugin the workflow does not select (a warning).
+    /// </summary>
+    public const string PluginProblem = "VLMF0112";
 }

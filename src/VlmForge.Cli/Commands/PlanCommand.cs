@@ -31,17 +31,20 @@ public static class PlanCommand
         var format = new Option<string>("--format") { Description = "text (a readable table) or json (for tools).", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
 
+        var plugins = WorkflowSource.PluginFoldersOption();
+
         var command = new Command("plan", "Estimate a workflow's GPU memory and training time, term by term, and what to change when it does not fit.")
         {
-            config, gpu, tflops, format,
+            config, gpu, tflops, format, plugins,
         };
         command.SetAction(parse => Run(
             parse.GetValue(config)!, parse.GetValue(gpu), parse.GetValue(tflops), parse.GetValue(format) == "json",
-            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+            parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, parse.GetValue(plugins)));
         return command;
     }
 
-    public static int Run(string path, double? gpuMemory, double tflops, bool json, TextWriter output, TextWriter error)
+    public static int Run(string path, double? gpuMemory, double tflops, bool json, TextWriter output, TextWriter error,
+        IEnumerable<string>? pluginFolders = null)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
@@ -56,7 +59,9 @@ public static class PlanCommand
             return 1;
         }
 
-        var result = WorkflowLoader.LoadFile(path);
+        // The plugins the workflow names are checked against what is installed, and their tables are validated.
+        using var catalog = WorkflowSource.LoadPlugins(pluginFolders ?? []);
+        var result = WorkflowLoader.LoadFile(path, catalog);
         if (result.Settings is not { } settings)
         {
             foreach (var diagnostic in result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error))

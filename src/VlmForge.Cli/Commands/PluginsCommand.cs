@@ -7,7 +7,7 @@ using VlmForge.Engine.Plugins;
 namespace VlmForge.Cli.Commands;
 
 /// <summary>
-/// <c>vlmforge plugins</c>: every plugin the host finds (built-ins, <c>--folder</c> and <c>VLMFORGE_PLUGINS</c>) with its
+/// <c>vlmforge plugins</c>: every plugin the host finds (built-ins, <c>--plugins</c> and <c>VLMFORGE_PLUGINS</c>) with its
 /// kind, version, contract version, folder and settings, then every plugin that failed to load and why.
 /// Exits with 1 when any plugin failed.
 /// </summary>
@@ -15,16 +15,10 @@ public static class PluginsCommand
 {
     public static Command Create()
     {
-        var folders = new Option<string[]>("--folder")
-        {
-            Description = $"Another plugin folder (one plugin, or a folder of plugin folders); repeatable. {PluginCatalog.FoldersVariable} adds more.",
-            AllowMultipleArgumentsPerToken = false,
-        };
+        var folders = WorkflowSource.PluginFoldersOption();
         var command = new Command("plugins", "List the optimizer, quantizer, precision and sampler plugins, their settings, and any that failed to load.");
         command.Options.Add(folders);
-        command.SetAction(parse => Run(
-            [.. parse.GetValue(folders) ?? [], .. PluginCatalog.FoldersFromEnvironment()],
-            parse.InvocationConfiguration.Output));
+        command.SetAction(parse => Run(parse.GetValue(folders) ?? [], parse.InvocationConfiguration.Output));
         return command;
     }
 
@@ -32,7 +26,7 @@ public static class PluginsCommand
     {
         ArgumentNullException.ThrowIfNull(extraFolders);
         ArgumentNullException.ThrowIfNull(output);
-        using var catalog = PluginCatalog.Load(extraFolders);
+        using var catalog = WorkflowSource.LoadPlugins(extraFolders);
         Write(catalog, output);
         return catalog.Failures.Count == 0 ? 0 : 1;
     }

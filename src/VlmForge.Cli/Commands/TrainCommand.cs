@@ -49,8 +49,12 @@ public static class TrainCommand
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         using var plugins = WorkflowSource.LoadPlugins(pluginFolders);
-        foreach (var failure in plugins.Failures)
-            error.WriteLine($"warning: {failure}");
+        if (resumeFolder is not null)
+        {
+            // A new run's config load reports these with its other diagnostics; a resumed run's load does not print.
+            foreach (var failure in plugins.Failures)
+                error.WriteLine($"warning: {failure}");
+        }
         var request = new TrainingRequest
         {
             Plugins = plugins,

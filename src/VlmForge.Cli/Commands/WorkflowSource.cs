@@ -15,7 +15,7 @@ public static class WorkflowSource
 
     public static Option<string[]> PluginFoldersOption() => new("--plugins")
     {
-        Description = "Extra plugin folder (repeatable); VLMFORGE_PLUGINS (path list) is read too.",
+        Description = $"Another plugin folder: one plugin, or a folder of plugin folders (repeatable). {PluginCatalog.FoldersVariable} (a path list) adds more.",
         AllowMultipleArgumentsPerToken = false,
         DefaultValueFactory = _ => [],
     };

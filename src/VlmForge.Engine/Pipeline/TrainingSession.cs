@@ -96,7 +96,7 @@ public static class TrainingSession
         var batches = new ExampleBatches(dataset.Train, context.Encoder, context.Images, context.Collator, (ulong)training.Seed);
         var trainable = model.TrainableParameters();
         using var optimizer = request.Plugins.Optimizer(training.Optimizer).Create(trainable,
-            new OptimizerHyperparameters(training.LearningRate, training.WeightDecay, training.Betas[0], training.Betas[1], training.Eps));
+            new OptimizerHyperparameters(training.WeightDecay));
         var precision = request.Plugins.Precision(settings.Model.Precision).Create();
         if (precision.ComputeDtype == ScalarType.BFloat16 && context.Device.type == TorchSharp.DeviceType.CPU && CpuFeatures.HasNativeBf16 == false)
         {
@@ -238,11 +238,18 @@ public static class TrainingSession
         Run = settings.Run with { Name = name, Output = settings.ResolvePath(settings.Run.Output) },
     };
 
+    /// <summary>The optimizer's own table as written (<c> (momentum = 0.9)</c>), so the log shows the values the plugin got.</summary>
+    private static string OptimizerTable(WorkflowSettings settings) =>
+        settings.PluginSection(settings.Training.Optimizer) is { Entries.Count: > 0 } table
+            ? $" ({string.Join(", ", table.Entries.Select(e => $"{e.Key} = {e.Value}"))})"
+            : "";
+
     private static string Describe(TrainingPlan plan, WorkflowDataset dataset, WorkflowSettings settings) => Invariant(
         $"plan: {dataset.TrainRecords} training images, {plan.Examples} examples ({string.Join("+", dataset.Tasks.Select(TaskKinds.Name))}), ") +
         Invariant($"{dataset.Validation.Count} validation examples; batch {plan.BatchSize} x accumulation {plan.GradientAccumulation} = ") +
         Invariant($"effective batch {plan.EffectiveBatchSize}; {plan.StepsPerEpoch} steps/epoch x {plan.Epochs} epochs = {plan.TotalSteps} steps, ") +
-        Invariant($"{plan.TotalUpdates} updates; {settings.Training.Optimizer} lr {settings.Training.LearningRate:G3} ({settings.Training.LrSchedule.ToTomlName()}), ") +
+        Invariant($"{plan.TotalUpdates} updates; {settings.Training.Optimizer}{OptimizerTable(settings)} lr {settings.Training.LearningRate:G3} ({settings.Training.LrSchedule.ToTomlName()}), ") +
+        Invariant($"weight decay {settings.Training.WeightDecay:G3}, ") +
         Invariant($"{settings.Model.Precision}, {settings.Model.TrainingMode.ToTomlName()}, quantization {settings.Model.Quantization}");
 }
 

@@ -18,7 +18,7 @@ namespace VlmForge.Engine.Plugins;
 /// <example>
 /// <code>
 /// using var plugins = PluginCatalog.Load(extraFolders: []);
-/// plugins.Configure(config.Table("plugins"), diagnostics);
+/// var settings = WorkflowLoader.LoadFile("vlmforge.toml", plugins).GetSettingsOrThrow(); // each selected plugin binds its table
 /// using var optimizer = plugins.Optimizer("adamw").Create(trainable, hyperparameters);
 /// var policy = plugins.Precision("bf16").Create();
 /// </code>
@@ -28,11 +28,13 @@ public sealed class PluginCatalog : IPluginNames, IDisposable
     private readonly List<PluginLoader> _loaders;
     private readonly Dictionary<string, LoadedPlugin> _byName;
 
-    private PluginCatalog(IReadOnlyList<string> searchedFolders, List<LoadedPlugin> plugins, List<PluginFailure> failures, List<PluginLoader> loaders)
+    private PluginCatalog(IReadOnlyList<string> searchedFolders, List<LoadedPlugin> plugins, List<PluginFailure> failures,
+        List<PluginConflict> conflicts, List<PluginLoader> loaders)
     {
         SearchedFolders = searchedFolders;
         Plugins = [.. plugins.OrderBy(p => p.Kind).ThenBy(p => p.Name, StringComparer.Ordinal)];
         Failures = failures;
+        Conflicts = conflicts;
         _loaders = loaders;
         _byName = plugins.ToDictionary(p => p.Name, StringComparer.Ordinal);
     }
@@ -60,12 +62,18 @@ public sealed class PluginCatalog : IPluginNames, IDisposable
     /// <summary>Every plugin or folder that did not load, in the order they were met.</summary>
     public IReadOnlyList<PluginFailure> Failures { get; }
 
+    /// <summary>Names that two or more plugins claim; none of those plugins is loaded, and every workflow load reports it.</summary>
+    public IReadOnlyList<PluginConflict> Conflicts { get; }
+
+    /// <summary>The <see cref="Failures"/> other than name conflicts, as <c>plugin (folder): message</c>, for the settings loader to report.</summary>
+    public IReadOnlyList<string> LoadFailures => [.. Failures.Where(f => f.Kind != PluginFailureKind.DuplicateName).Select(f => f.ToString())];
+
     /// <summary>
     /// Loads the built-in plugins (unless <paramref name="includeBuiltIns"/> is false) and those in
     /// <paramref name="extraFolders"/>. Each extra folder is either one plugin folder (it holds
-    /// <c>&lt;folder name&gt;.dll</c>) or a folder of plugin folders. When two plugins share a name, the one met first
-    /// (built-ins before extra folders) is kept and the other is listed as a <see cref="PluginFailureKind.DuplicateName"/>
-    /// failure, so an extra folder cannot silently replace a built-in.
+    /// <c>&lt;folder name&gt;.dll</c>) or a folder of plugin folders. When two plugins share a name, neither is loaded:
+    /// both are listed as <see cref="PluginFailureKind.DuplicateName"/> failures naming every folder, and the name is in
+    /// <see cref="Conflicts"/>, so a plugin can never replace another (a built-in above all) by taking its name.
     /// </summary>
     public static PluginCatalog Load(IEnumerable<string> extraFolders, bool includeBuiltIns = true)
     {
@@ -102,23 +110,26 @@ public sealed class PluginCatalog : IPluginNames, IDisposable
         }
 
         var plugins = new List<LoadedPlugin>();
-        var byName = new Dictionary<string, LoadedPlugin>(StringComparer.Ordinal);
-        foreach (var candidate in candidates)
+        var conflicts = new List<PluginConflict>();
+        foreach (var sameName in candidates.GroupBy(c => c.Identity.Name, StringComparer.Ordinal))
         {
-            var name = candidate.Identity.Name;
-            if (byName.TryGetValue(name, out var first))
+            if (sameName.Count() == 1)
             {
-                failures.Add(new PluginFailure(name, candidate.Folder, PluginFailureKind.DuplicateName,
-                    $"The name '{name}' is already taken by the {PluginText.Kind(first.Kind)} plugin in {first.Folder}, which was loaded first; " +
-                    $"this {PluginText.Kind(candidate.Identity.Kind)} ({candidate.TypeName}) was skipped. Names are unique across kinds " +
-                    $"because each plugin owns the [plugins.{name}] table. Rename one of them."));
+                plugins.Add(Wrap(sameName.First()));
                 continue;
             }
-            var loaded = Wrap(candidate);
-            byName.Add(name, loaded);
-            plugins.Add(loaded);
+            // No first-come rule: folder order would decide which plugin a workflow gets (a plugin dropped beside the
+            // built-ins could take over "adamw"), so a claimed name is unusable until one claimant goes.
+            var name = sameName.Key;
+            var claimants = string.Join("; ", sameName.Select(c => $"the {PluginText.Kind(c.Identity.Kind)} {c.TypeName} in {c.Folder}"));
+            var message = $"{sameName.Count()} plugins are named '{name}': {claimants}. A name selects one plugin and owns the " +
+                          $"[plugins.{name}] table, so none of them is used. Remove the folder you do not want, or rename one plugin " +
+                          "(its PluginIdentity.Name); a plugin cannot replace another, built-in or not, by taking its name.";
+            conflicts.Add(new PluginConflict(name, message));
+            foreach (var candidate in sameName)
+                failures.Add(new PluginFailure(name, candidate.Folder, PluginFailureKind.DuplicateName, message));
         }
-        return new PluginCatalog(roots, plugins, failures, loaders);
+        return new PluginCatalog(roots, plugins, failures, conflicts, loaders);
     }
 
     /// <summary>True when a plugin of <paramref name="kind"/> is loaded under <paramref name="name"/>.</summary>
@@ -161,18 +172,34 @@ public sealed class PluginCatalog : IPluginNames, IDisposable
     /// <summary>The sampler plugin <c>evaluation.sampler</c> names, for example <c>standard</c>.</summary>
     public ISamplerPlugin Sampler(string name) => (ISamplerPlugin)Get(PluginKind.Sampler, name).Plugin;
 
-    /// <summary>
-    /// Hands each loaded plugin its <c>[plugins.&lt;name&gt;]</c> table (or <see langword="null"/> when the file has none).
-    /// Plugins report bad values to <paramref name="diagnostics"/>; a plugin that throws instead raises a
-    /// <see cref="PluginRuntimeException"/>.
-    /// </summary>
-    /// <param name="pluginsSection">The <c>[plugins]</c> table of vlmforge.toml, or <see langword="null"/>.</param>
-    /// <param name="diagnostics">Where located errors and advice are collected.</param>
-    public void Configure(ConfigTable? pluginsSection, DiagnosticBag diagnostics)
+    /// <summary>Why no usable plugin is called <paramref name="name"/> although one was found (each failure's message), or <see langword="null"/>.</summary>
+    public string? LoadProblem(string name)
     {
+        ArgumentNullException.ThrowIfNull(name);
+        var messages = Failures.Where(f => string.Equals(f.Plugin, name, StringComparison.Ordinal)).Select(f => f.Message).Distinct().ToList();
+        return messages.Count == 0 ? null : string.Join(" ", messages);
+    }
+
+    /// <summary>
+    /// Hands plugin <paramref name="name"/> its <c>[plugins.&lt;name&gt;]</c> table (or <see langword="null"/> when the file has
+    /// none) to bind and keep for the objects it creates later. The settings loader calls this for every plugin a
+    /// workflow selects, once per load. Bad values are reported by the plugin to <paramref name="diagnostics"/>; a plugin
+    /// that throws instead is reported there as an error at <paramref name="location"/>.
+    /// </summary>
+    public void Configure(string name, ConfigTable? table, SourceLocation location, DiagnosticBag diagnostics)
+    {
+        ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(diagnostics);
-        foreach (var plugin in Plugins)
-            plugin.Plugin.Configure(pluginsSection?.Table(plugin.Name), diagnostics);
+        if (Find(name) is not { } plugin)
+            return;
+        try
+        {
+            plugin.Plugin.Configure(table, diagnostics);
+        }
+        catch (PluginRuntimeException e)
+        {
+            diagnostics.Error(ConfigErrorCodes.PluginProblem, location, $"plugins.{name}", e.Message);
+        }
     }
 
     /// <summary>Releases the plugin load contexts' resources.</summary>

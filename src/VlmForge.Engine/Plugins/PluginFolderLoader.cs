@@ -28,7 +28,8 @@ internal static partial class PluginFolderLoader
     private static partial Regex NamePattern();
 
     /// <summary>
-    /// A search root is either one plugin folder (it holds <c>&lt;folder name&gt;.dll</c>) or a folder of plugin folders.
+    /// A search root is either one plugin folder (it holds <c>&lt;folder name&gt;.dll</c>, or it is a build output: one
+    /// <c>&lt;name&gt;.deps.json</c> beside <c>&lt;name&gt;.dll</c>) or a folder of plugin folders.
     /// </summary>
     public static IEnumerable<string> PluginFolders(string root)
     {
@@ -37,8 +38,24 @@ internal static partial class PluginFolderLoader
         return Directory.GetDirectories(root).Order(StringComparer.Ordinal);
     }
 
-    public static string MainAssemblyPath(string folder) =>
-        Path.Combine(folder, Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)) + ".dll");
+    /// <summary>
+    /// The assembly the host loads first: <c>&lt;folder name&gt;.dll</c> (an installed plugin folder), else the assembly of
+    /// the folder's only <c>*.deps.json</c> (a plugin's <c>bin/Release/net10.0</c>, named with <c>--plugins</c> as it is).
+    /// </summary>
+    public static string MainAssemblyPath(string folder)
+    {
+        var named = Path.Combine(folder, Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)) + ".dll");
+        if (File.Exists(named) || !Directory.Exists(folder))
+            return named;
+        var deps = Directory.GetFiles(folder, "*.deps.json");
+        if (deps.Length == 1)
+        {
+            var built = Path.Combine(folder, Path.GetFileName(deps[0])[..^".deps.json".Length] + ".dll");
+            if (File.Exists(built))
+                return built;
+        }
+        return named;
+    }
 
     /// <summary>Loads <paramref name="folder"/>; the loader is returned so the catalog can dispose it.</summary>
     public static PluginLoader? Load(string folder, List<PluginCandidate> candidates, List<PluginFailure> failures)
@@ -84,7 +101,7 @@ internal static partial class PluginFolderLoader
         {
             // Classes that load are still used; the failure explains the rest.
             failures.Add(PluginText.MissingAssembly(e) is not null
-                ? new PluginFailure(folderName, folder, PluginFailureKind.MissingDependency, MissingDependencyMessage(e, folder), e)
+                ? DependencyFailure(folderName, folder, e)
                 : new PluginFailure(folderName, folder, PluginFailureKind.ContractVersionMismatch, ContractMismatchMessage(assembly, e), e));
             types = [.. e.Types.OfType<Type>()];
         }
@@ -92,8 +109,15 @@ internal static partial class PluginFolderLoader
         var plugins = types.Where(t => t is { IsClass: true, IsAbstract: false, IsPublic: true } && typeof(IVlmForgePlugin).IsAssignableFrom(t)).ToList();
         if (plugins.Count == 0 && !failures.Exists(f => f.Folder == folder))
         {
-            failures.Add(new PluginFailure(folderName, folder, PluginFailureKind.NoPluginType,
-                $"{assembly.GetName().Name}.dll has no public, non-abstract class that implements {typeof(IVlmForgePlugin).FullName}."));
+            failures.Add(ForeignContracts(types) is { } foreign
+                ? new PluginFailure(folderName, folder, PluginFailureKind.ContractVersionMismatch,
+                    $"Its classes implement {typeof(IVlmForgePlugin).FullName} from another copy of the contracts ({foreign.GetName().Name} " +
+                    $"{foreign.GetName().Version}, loaded from {(foreign.Location.Length > 0 ? foreign.Location : "its folder")}), not the host's " +
+                    $"({typeof(IVlmForgePlugin).Assembly.GetName().Version}), so the host cannot see them. Delete {foreign.GetName().Name}.dll from " +
+                    $"{folder}, set <EnableDynamicLoading>true</EnableDynamicLoading> in the plugin's project (the package then leaves the contracts " +
+                    "out of its output) and rebuild it against the VlmForge.Abstractions that ships with this host.")
+                : new PluginFailure(folderName, folder, PluginFailureKind.NoPluginType,
+                    $"{assembly.GetName().Name}.dll has no public, non-abstract class that implements {typeof(IVlmForgePlugin).FullName}."));
         }
         return plugins;
     }
@@ -130,7 +154,7 @@ internal static partial class PluginFolderLoader
         catch (Exception e) when (e is TargetInvocationException or TypeLoadException or FileNotFoundException or FileLoadException)
         {
             failures.Add(PluginText.MissingAssembly(e) is not null
-                ? new PluginFailure(typeName, folder, PluginFailureKind.MissingDependency, MissingDependencyMessage(e, folder), e)
+                ? DependencyFailure(typeName, folder, e)
                 : new PluginFailure(typeName, folder, PluginFailureKind.ConstructorThrew,
                     $"The constructor of {typeName} threw {PluginText.Describe(e)}. A plugin's constructor must not fail; " +
                     "report this to the plugin's author.", PluginText.Unwrap(e)));
@@ -219,9 +243,38 @@ internal static partial class PluginFolderLoader
 
     private static string Label(string name, string typeName) => name.Length > 0 ? name : typeName;
 
+    /// <summary>The assembly of an <c>IVlmForgePlugin</c> that some class implements although it is not the host's, if any.</summary>
+    private static Assembly? ForeignContracts(IEnumerable<Type> types)
+    {
+        foreach (var type in types)
+        {
+            Type[] interfaces;
+            try
+            {
+                interfaces = type.GetInterfaces();
+            }
+            catch (Exception e) when (e is TypeLoadException or FileNotFoundException or FileLoadException)
+            {
+                continue; // a class whose interfaces cannot load says nothing about which contracts it meant
+            }
+            if (interfaces.FirstOrDefault(i => i.FullName == typeof(IVlmForgePlugin).FullName && i != typeof(IVlmForgePlugin)) is { } foreign)
+                return foreign.Assembly;
+        }
+        return null;
+    }
+
+    /// <summary>A missing assembly: another version of one the host provides is a contract mismatch, anything else a missing dependency.</summary>
+    private static PluginFailure DependencyFailure(string plugin, string folder, Exception e)
+    {
+        var kind = PluginText.HostAssemblyAdvice(PluginText.MissingAssembly(e) ?? "") is null ? PluginFailureKind.MissingDependency : PluginFailureKind.ContractVersionMismatch;
+        return new PluginFailure(plugin, folder, kind, MissingDependencyMessage(e, folder), e);
+    }
+
     private static string MissingDependencyMessage(Exception e, string folder)
     {
         var missing = PluginText.MissingAssembly(e) ?? PluginText.Describe(e);
+        if (PluginText.HostAssemblyAdvice(missing) is { } advice)
+            return advice;
         return $"It needs '{missing}', which is neither in its folder nor provided by the host. Copy that assembly into {folder} " +
                "(dotnet publish the plugin to get its dependencies beside it).";
     }

@@ -48,7 +48,9 @@ internal sealed class PluginGuard(string pluginName, PluginKind kind, string fol
     {
         var cause = PluginText.Describe(e);
         var advice = PluginText.MissingAssembly(e) is { } missing
-            ? $" It needs '{missing}', which is neither in its folder nor provided by the host: copy that assembly into the folder (publish the plugin with its dependencies)."
+            ? PluginText.HostAssemblyAdvice(missing) is { } hostAdvice
+                ? " " + hostAdvice
+                : $" It needs '{missing}', which is neither in its folder nor provided by the host: copy that assembly into the folder (publish the plugin with its dependencies)."
             : PluginText.Unwrap(e) is MissingMemberException or TypeLoadException
                 ? " The plugin was probably built against another VlmForge.Abstractions or TorchSharp than this host's: rebuild it against the ones that ship with the host."
                 : " This is a fault in the plugin; if the inputs above look right, report it to the plugin's author.";

@@ -23,6 +23,32 @@ internal static class PluginText
         return e;
     }
 
+    /// <summary>
+    /// When <paramref name="missingAssembly"/> is one the host provides (the contracts, TorchSharp) in another version, what
+    /// to do: rebuild against the host's version. Copying it into the plugin folder would load a second copy, which hides
+    /// the plugin (contracts) or aborts the process (libtorch). Null for any other assembly.
+    /// </summary>
+    public static string? HostAssemblyAdvice(string missingAssembly)
+    {
+        AssemblyName wanted;
+        try
+        {
+            wanted = new AssemblyName(missingAssembly);
+        }
+        catch (Exception e) when (e is ArgumentException or FileLoadException)
+        {
+            return null;
+        }
+        var host = new[] { typeof(IVlmForgePlugin).Assembly, typeof(TorchSharp.torch).Assembly }
+            .Select(a => a.GetName())
+            .FirstOrDefault(a => string.Equals(a.Name, wanted.Name, StringComparison.OrdinalIgnoreCase));
+        if (host is null)
+            return null;
+        return $"It was built against {wanted.Name} {wanted.Version?.ToString() ?? "(another version)"}, but this host provides {host.Name} {host.Version}. " +
+               $"Rebuild the plugin against the {host.Name} package version that ships with this host; do not copy {host.Name}.dll into the " +
+               "plugin folder (the host supplies it, and a second copy hides the plugin or aborts the process).";
+    }
+
     /// <summary>The name of an assembly that could not be found, if that is what <paramref name="e"/> is about.</summary>
     public static string? MissingAssembly(Exception e)
     {

@@ -87,9 +87,25 @@ public static class WorkflowLoader
             .OrderBy(x => x.d.Location.Line == 0 ? int.MaxValue : x.d.Location.Line)
             .ThenBy(x => x.d.Location.Column)
             .ThenBy(x => x.i)
-            .Select(x => x.d)
+            .Select(x => MovedSetting(x.d, settings.Training.Optimizer))
             .ToList();
         return new WorkflowLoadResult(diagnostics.HasErrors ? null : settings, ordered, fileName, text, sha256, root);
+    }
+
+    /// <summary>
+    /// An unknown-key error for a setting that used to be in [training] says where it lives now (configs and run folders
+    /// written before plugin contract 2 have them).
+    /// </summary>
+    private static SettingsDiagnostic MovedSetting(SettingsDiagnostic diagnostic, string optimizer)
+    {
+        if (diagnostic.Code != ConfigErrorCodes.UnknownKey) return diagnostic;
+        var table = optimizer is "adamw" or "adam" ? $"[plugins.{optimizer}]" : "the optimizer plugin's [plugins.<name>] table";
+        return diagnostic.KeyPath switch
+        {
+            "training.betas" => diagnostic with { Message = $"[training] has no setting 'betas' any more: Adam's betas are settings of the optimizer plugin. Write them as beta1 = ... and beta2 = ... in {table}." },
+            "training.eps" => diagnostic with { Message = $"[training] has no setting 'eps' any more: Adam's epsilon is a setting of the optimizer plugin. Write it as eps = ... in {table}." },
+            _ => diagnostic,
+        };
     }
 
     /// <summary>Top-level keys must be known sections, written as tables; plugin tables must be tables.</summary>

@@ -1,6 +1,7 @@
 using System.Runtime.Loader;
 using VlmForge.Abstractions.Plugins;
 using VlmForge.Engine.Plugins;
+using VlmForge.Settings.Loading;
 using VlmForge.Plugins.Tests.Support;
 
 namespace VlmForge.Plugins.Tests.Host;
@@ -38,7 +39,7 @@ public class BuiltInLoadingTests(BuiltInPlugins builtIns)
         Assert.Equal("0.1.0", adamw.Version);
         Assert.Equal(Path.Combine(PluginCatalog.BuiltInFolder, "VlmForge.Plugins.Optimizers"), adamw.Folder);
         Assert.Equal("VlmForge.Plugins.Optimizers.AdamWPlugin", adamw.TypeName);
-        Assert.Empty(adamw.Settings);
+        Assert.Equal(["plugins.adamw.beta1", "plugins.adamw.beta2", "plugins.adamw.eps"], adamw.Settings.Select(s => s.Path));
     }
 
     [Fact]
@@ -87,19 +88,37 @@ public class BuiltInLoadingTests(BuiltInPlugins builtIns)
     }
 
     [Fact]
-    public void A_built_in_plugin_rejects_keys_in_its_settings_table_at_their_location()
+    public void A_built_in_plugin_checks_its_table_when_the_workflow_loads_like_a_built_in_section()
     {
-        var key = new VlmForge.Abstractions.Settings.SourceLocation("vlmforge.toml", 12, 1);
-        var table = new VlmForge.Abstractions.Settings.ConfigTable(
-            [new("betas", key, new VlmForge.Abstractions.Settings.ConfigValue(0.5, key with { Column = 9 }))],
-            new("vlmforge.toml", 11, 1));
-        var plugins = new VlmForge.Abstractions.Settings.ConfigTable(
-            [new("adamw", new("vlmforge.toml", 11, 10), table)], new("vlmforge.toml", 11, 1));
-        var diagnostics = new VlmForge.Abstractions.Settings.DiagnosticBag();
+        var result = WorkflowLoader.LoadText("[training]\noptimizer = \"adamw\"\n\n[plugins.adamw]\nbetas = [0.9, 0.99]\nbeta2 = 1.0\n",
+            "vlmforge.toml", Catalog, Path.GetTempPath());
 
-        Catalog.Configure(plugins, diagnostics);
+        Assert.Equal(
+        [
+            "vlmforge.toml:5:1: error VLMF0102: plugins.adamw.betas: [plugins.adamw] has no setting 'betas'. Did you mean 'beta1'?",
+            "vlmforge.toml:6:9: error VLMF0105: plugins.adamw.beta2: found 1.0; the value must be between 0 and 1 (exclusive) ([0, 1)).",
+        ], result.Errors.Select(d => d.ToString()));
+        Assert.Null(result.Settings);
+    }
 
-        var error = Assert.Single(diagnostics);
-        Assert.Equal("vlmforge.toml:12:1: error VLMF0102: plugins.adamw.betas: [plugins.adamw] has no setting 'betas'. Plugin 'adamw' has no settings: remove the key.", error.ToString());
+    [Fact]
+    public void The_adamw_table_reaches_the_optimizer_it_creates()
+    {
+        // Its own catalog: configuring changes the plugin's state, which the shared fixture's other tests must not see.
+        using var catalog = PluginCatalog.Load([]);
+        Assert.Equal(0.9, OneStep(catalog, ""), 1e-9);   // defaults: the first step moves by lr·g/(|g| + 1e-8)
+        Assert.Equal(1 - 0.1 / 1.5, OneStep(catalog, "eps = 0.5\n"), 1e-9);
+        Assert.Equal(0.9, OneStep(catalog, ""), 1e-9);   // the next workflow without the table gets the defaults back
+
+        static double OneStep(PluginCatalog catalog, string table)
+        {
+            var loaded = WorkflowLoader.LoadText($"[training]\noptimizer = \"adamw\"\n\n[plugins.adamw]\n{table}", "vlmforge.toml", catalog, Path.GetTempPath());
+            Assert.Empty(loaded.Errors);
+            var w = new TorchSharp.Modules.Parameter(TorchSharp.torch.tensor(new[] { 1.0 }));
+            using var optimizer = catalog.Optimizer("adamw").Create([new("w", w)], new(WeightDecay: 0));
+            w.grad = TorchSharp.torch.tensor(new[] { 1.0 });
+            optimizer.Step(0.1);
+            return w.item<double>();
+        }
     }
 }

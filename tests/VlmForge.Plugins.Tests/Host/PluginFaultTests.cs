@@ -1,5 +1,6 @@
 using VlmForge.Abstractions.Optimizers;
 using VlmForge.Abstractions.Plugins;
+using VlmForge.Cli;
 using VlmForge.Engine.Plugins;
 using VlmForge.Plugins.Tests.Support;
 using static TorchSharp.torch;
@@ -15,8 +16,8 @@ public class PluginFaultTests(FaultyPlugins faulty)
     {
         Assert.True(faulty.Catalog.Exists(PluginKind.Optimizer, "test-sgd"));
         Assert.True(faulty.Catalog.Exists(PluginKind.Optimizer, "explodes"));
-        Assert.Equal(9 + 2, faulty.Catalog.Plugins.Count);
-        Assert.Equal(6, faulty.Catalog.Failures.Count);
+        Assert.Equal(9 + 2 - 1, faulty.Catalog.Plugins.Count); // adamw is claimed twice, so neither claimant loads
+        Assert.Equal(6 + 2, faulty.Catalog.Failures.Count);
     }
 
     [Fact]
@@ -32,7 +33,7 @@ public class PluginFaultTests(FaultyPlugins faulty)
     [Fact]
     public void A_plugin_that_throws_while_running_raises_an_error_naming_it_its_folder_and_the_call()
     {
-        using var optimizer = faulty.Catalog.Optimizer("explodes").Create([new("w", new TorchSharp.Modules.Parameter(ones(2)))], new OptimizerHyperparameters(0.1, 0, 0.9, 0.999, 1e-8));
+        using var optimizer = faulty.Catalog.Optimizer("explodes").Create([new("w", new TorchSharp.Modules.Parameter(ones(2)))], new OptimizerHyperparameters(WeightDecay: 0));
 
         var error = Assert.Throws<PluginRuntimeException>(() => optimizer.Step(0.1));
 
@@ -78,14 +79,49 @@ public class PluginFaultTests(FaultyPlugins faulty)
     }
 
     [Fact]
-    public void A_plugin_that_repeats_a_name_is_skipped_and_the_one_loaded_first_is_kept()
+    public void A_plugin_built_against_newer_contracts_is_told_to_rebuild_not_to_copy_the_contracts()
     {
-        var failure = faulty.FailureOf("Copycat.AdamW");
-        Assert.Equal(PluginFailureKind.DuplicateName, failure.Kind);
-        Assert.Equal("adamw", failure.Plugin);
+        var failure = faulty.FailureOf("Faulty.NewerContractsAlone");
+        Assert.Equal(PluginFailureKind.ContractVersionMismatch, failure.Kind);
+        Assert.Contains("VlmForge.Abstractions 9.0.0.0", failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"this host provides {typeof(IVlmForgePlugin).Assembly.GetName().Version}", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("Rebuild", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Copy that assembly", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Two_plugins_with_one_name_are_both_refused_and_every_workflow_load_says_which_folders()
+    {
         var builtIn = Path.Combine(PluginCatalog.BuiltInFolder, "VlmForge.Plugins.Optimizers");
-        Assert.Contains($"already taken by the optimizer plugin in {builtIn}", failure.Message, StringComparison.Ordinal);
-        Assert.Equal(builtIn, faulty.Catalog.Get(PluginKind.Optimizer, "adamw").Folder);
+        var copycat = faulty.Folder("Copycat.AdamW");
+        var failures = faulty.Catalog.Failures.Where(f => f.Kind == PluginFailureKind.DuplicateName).ToList();
+        Assert.Equal([builtIn, copycat], failures.Select(f => f.Folder));
+        Assert.All(failures, f => Assert.Contains($"2 plugins are named 'adamw': the optimizer VlmForge.Plugins.Optimizers.AdamWPlugin in {builtIn}; " +
+            $"the optimizer TestPlugins.CopycatAdamW in {copycat}.", f.Message, StringComparison.Ordinal));
+        Assert.False(faulty.Catalog.Exists(PluginKind.Optimizer, "adamw"));
+        Assert.Equal("adamw", Assert.Single(faulty.Catalog.Conflicts).Name);
+    }
+
+    [Theory]
+    [InlineData("adamw", 2)]
+    [InlineData("adam", 3)]
+    public void Check_and_train_refuse_a_workflow_while_two_plugins_share_a_name_whichever_it_selects(string optimizer, int line)
+    {
+        var config = Path.Combine(PluginCompiler.TempFolder("duplicate"), "vlmforge.toml");
+        File.WriteAllText(config, $"[training]\noptimizer = \"{optimizer}\"\n");
+        var copycat = faulty.Folder("Copycat.AdamW");
+
+        foreach (var command in new[] { "check", "train" })
+        {
+            var error = new StringWriter();
+            var exit = CliApp.Run([command, "--config", config, "--plugins", copycat], new StringWriter(), error);
+
+            Assert.Equal(1, exit);
+            var text = error.ToString();
+            Assert.Contains(optimizer == "adamw" ? $"vlmforge.toml:{line}:13: error VLMF0109: training.optimizer: no optimizer plugin named \"adamw\"" : "vlmforge.toml: error VLMF0112: plugins.adamw: 2 plugins are named 'adamw'", text, StringComparison.Ordinal);
+            Assert.Contains(copycat, text, StringComparison.Ordinal);
+            Assert.Contains(Path.Combine(PluginCatalog.BuiltInFolder, "VlmForge.Plugins.Optimizers"), text, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

@@ -14,7 +14,10 @@ namespace VlmForge.Plugins.Tests.Optimizers;
 [Collection(BuiltInPluginsCollection.Name)]
 public class AdamTests(BuiltInPlugins builtIns)
 {
-    private static readonly OptimizerHyperparameters Hyperparameters = new(LearningRate: 0.1, WeightDecay: 0.1, Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-8);
+    // β and ε are [plugins.adamw] / [plugins.adam]'s defaults (the shared catalog is never configured otherwise).
+    private static readonly OptimizerHyperparameters Hyperparameters = new(WeightDecay: 0.1);
+
+    private const double LearningRate = 0.1;
 
     private PluginCatalog Catalog => builtIns.Catalog;
 
@@ -77,7 +80,7 @@ public class AdamTests(BuiltInPlugins builtIns)
         using var start = randn(3, 6, generator: generator);
         var ours = new Parameter(start.clone());
         var reference = new Parameter(start.clone());
-        using var optimizer = Catalog.Optimizer(name).Create([new("weight", ours)], Hyperparameters with { LearningRate = 0.01 });
+        using var optimizer = Catalog.Optimizer(name).Create([new("weight", ours)], Hyperparameters);
         using var torchOptimizer = name == "adamw"
             ? (optim.Optimizer)optim.AdamW([reference], lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.1)
             : optim.Adam([reference], lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, weight_decay: 0.1);
@@ -181,7 +184,7 @@ public class AdamTests(BuiltInPlugins builtIns)
     {
         using (var scope = NewDisposeScope())
             (w * 2.0 + b - 3.0).pow(2).sum().backward();
-        optimizer.Step(Hyperparameters.LearningRate);
+        optimizer.Step(LearningRate);
         w.grad!.zero_();
         b.grad!.zero_();
     }

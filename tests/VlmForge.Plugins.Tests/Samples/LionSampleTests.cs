@@ -17,7 +17,6 @@ namespace VlmForge.Plugins.Tests.Samples;
 public sealed class LionSampleTests : IDisposable
 {
     private static readonly string SampleFolder = Path.Combine(AppContext.BaseDirectory, "sample-plugins");
-    private static readonly SourceLocation Table = new("vlmforge.toml", 20, 1);
 
     private readonly PluginCatalog _catalog = PluginCatalog.Load([SampleFolder]);
 
@@ -35,9 +34,9 @@ public sealed class LionSampleTests : IDisposable
     [Fact]
     public void One_step_moves_every_weight_by_the_learning_rate_in_the_direction_against_the_gradient()
     {
-        _catalog.Configure(null, new DiagnosticBag());
+        Load("[training]\noptimizer = \"lion\"\n");
         var weight = new Parameter(tensor(new[] { 0.5f, -0.25f, 2.0f }));
-        using var optimizer = _catalog.Optimizer("lion").Create([new("weight", weight)], new OptimizerHyperparameters(0.01, 0.1, 0.9, 0.999, 1e-8));
+        using var optimizer = _catalog.Optimizer("lion").Create([new("weight", weight)], new OptimizerHyperparameters(WeightDecay: 0.1));
         using (var loss = (weight * tensor(new[] { 3f, -2f, 0.5f })).sum())
             loss.backward(); // gradient (3, -2, 0.5)
 
@@ -52,7 +51,7 @@ public sealed class LionSampleTests : IDisposable
     [Fact]
     public void Trains_a_linear_map_the_loss_falls()
     {
-        _catalog.Configure(null, new DiagnosticBag());
+        Load("[training]\noptimizer = \"lion\"\n");
         var generator = new Generator(21);
         using var x = randn([64, 4], generator: generator);
         using var truth = randn([2, 4], generator: generator);
@@ -65,7 +64,7 @@ public sealed class LionSampleTests : IDisposable
             model.bias!.zero_();
         }
         var parameters = model.named_parameters().Select(p => new NamedParameter(p.name, p.parameter)).ToList();
-        using var optimizer = _catalog.Optimizer("lion").Create(parameters, new OptimizerHyperparameters(0.01, 0.0, 0.9, 0.999, 1e-8));
+        using var optimizer = _catalog.Optimizer("lion").Create(parameters, new OptimizerHyperparameters(WeightDecay: 0.0));
 
         float first = 0, last = 0;
         for (var step = 0; step < 150; step++)
@@ -91,17 +90,16 @@ public sealed class LionSampleTests : IDisposable
         // 0.99·0.01 − 0.01·0.5 = 0.0049 > 0 while the third gradient is negative. With the default beta1 = 0.9 the
         // direction c = 0.9·0.0049 − 0.1·0.001 is positive and w drops to 0.9; with beta1 = 0 it is the gradient's sign
         // and w rises to 1.1.
-        Assert.Equal(0.9f, ThreeSteps(null), 1e-6f);
+        Assert.Equal(0.9f, ThreeSteps(""), 1e-6f);
 
-        var diagnostics = new DiagnosticBag();
-        Assert.Equal(1.1f, ThreeSteps(Plugins(("beta1", new ConfigValue(0.0, Table with { Line = 21, Column = 9 }))), diagnostics), 1e-6f);
-        Assert.Empty(diagnostics);
+        Assert.Equal(1.1f, ThreeSteps("beta1 = 0.0\n"), 1e-6f);
+        Assert.Equal(0.9f, ThreeSteps(""), 1e-6f); // a later workflow without the value gets the default again
 
-        float ThreeSteps(ConfigTable? plugins, DiagnosticBag? bag = null)
+        float ThreeSteps(string lionTable)
         {
-            _catalog.Configure(plugins, bag ?? new DiagnosticBag());
+            Assert.DoesNotContain(Load($"[training]\noptimizer = \"lion\"\n\n[plugins.lion]\n{lionTable}").Diagnostics, d => d.KeyPath.StartsWith("plugins", StringComparison.Ordinal));
             var weight = new Parameter(tensor(new[] { 1f }));
-            using var optimizer = _catalog.Optimizer("lion").Create([new("w", weight)], new OptimizerHyperparameters(0.1, 0, 0.9, 0.999, 1e-8));
+            using var optimizer = _catalog.Optimizer("lion").Create([new("w", weight)], new OptimizerHyperparameters(WeightDecay: 0));
             foreach (var gradient in new[] { 1f, -0.5f, -0.001f })
             {
                 weight.grad = tensor(new[] { gradient });
@@ -112,34 +110,64 @@ public sealed class LionSampleTests : IDisposable
     }
 
     [Fact]
-    public void Bad_values_in_its_table_are_reported_at_their_location()
+    public void Bad_values_in_its_table_are_reported_at_their_location_when_the_workflow_loads()
     {
-        var diagnostics = new DiagnosticBag();
-        _catalog.Configure(Plugins(
-            ("beta1", new ConfigValue(1.5, Table with { Line = 21, Column = 9 })),
-            ("beta2", new ConfigValue("high", Table with { Line = 22, Column = 9 })),
-            ("beta_3", new ConfigValue(0.5, Table with { Line = 23, Column = 10 }))), diagnostics);
+        var result = Load("[training]\noptimizer = \"lion\"\n\n[plugins.lion]\nbeta1 = 1.5\nbeta2 = \"high\"\nbeta_3 = 0.5\n");
 
-        // The generated LionOptions.Bind reports these, in the generator's words.
+        // The generated LionOptions.Bind reports these, in the generator's words, when the loader hands the table over.
         Assert.Equal(
         [
-            "vlmforge.toml:21:9: error VLMF0105: plugins.lion.beta1: found 1.5; the value must be between 0 and 1 (exclusive) ([0, 1)).",
-            "vlmforge.toml:22:9: error VLMF0104: plugins.lion.beta2: expected a number, found string \"high\".",
-            "vlmforge.toml:23:1: error VLMF0102: plugins.lion.beta_3: [plugins.lion] has no setting 'beta_3'. Did you mean 'beta1'?",
-        ], diagnostics.Select(d => d.ToString()));
+            "vlmforge.toml:5:9: error VLMF0105: plugins.lion.beta1: found 1.5; the value must be between 0 and 1 (exclusive) ([0, 1)).",
+            "vlmforge.toml:6:9: error VLMF0104: plugins.lion.beta2: expected a number, found string \"high\".",
+            "vlmforge.toml:7:1: error VLMF0102: plugins.lion.beta_3: [plugins.lion] has no setting 'beta_3'. Did you mean 'beta1'?",
+        ], result.Diagnostics.Where(d => d.KeyPath.StartsWith("plugins", StringComparison.Ordinal)).Select(d => d.ToString()));
+        Assert.Null(result.Settings);
     }
 
     [Fact]
     public void Vlmforge_plugins_lists_it_with_its_settings()
     {
         var output = new StringWriter();
-        var exit = CliApp.Run(["plugins", "--folder", SampleFolder], output, new StringWriter());
+        var exit = CliApp.Run(["plugins", "--plugins", SampleFolder], output, new StringWriter());
 
         Assert.Equal(0, exit);
         var text = output.ToString();
-        Assert.Matches(@"(?m)^lion\s+optimizer\s+1\.0\.0\s+1\s+.*sample-plugins/VlmForge\.Samples\.Lion$", text);
+        Assert.Matches(@"(?m)^lion\s+optimizer\s+1\.0\.0\s+2\s+.*sample-plugins/VlmForge\.Samples\.Lion$", text);
         Assert.Contains("    settings: [plugins.lion]", text, StringComparison.Ordinal);
         Assert.Contains("      beta2  float  default 0.99  range [0, 1)  - Decay of the momentum", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Its_build_output_folder_loads_as_it_is_when_named_with_plugins()
+    {
+        // bin/<configuration>/net10.0 is not named after the assembly; its one .deps.json says which assembly to load.
+        var repository = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(repository.FullName, "VlmForge.sln"))) repository = repository.Parent!;
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // tests/.../bin/<configuration>/net10.0/
+        var buildOutput = Path.Combine(repository.FullName, "plugins", "samples", "VlmForge.Samples.Lion", "bin", configuration, "net10.0");
+
+        using var catalog = PluginCatalog.Load([buildOutput], includeBuiltIns: false);
+
+        Assert.Empty(catalog.Failures);
+        Assert.Equal(buildOutput, catalog.Get(PluginKind.Optimizer, "lion").Folder);
+    }
+
+    [Fact]
+    public void Vlmforge_settings_documents_every_installed_plugins_table_in_markdown_and_the_json_schema()
+    {
+        var markdown = new StringWriter();
+        Assert.Equal(0, CliApp.Run(["settings", "--format", "markdown", "--plugins", SampleFolder], markdown, new StringWriter()));
+        Assert.Contains("## [plugins.adamw]", markdown.ToString(), StringComparison.Ordinal);
+        Assert.Contains("## [plugins.lion]", markdown.ToString(), StringComparison.Ordinal);
+        Assert.Contains("| `beta2` | float | `0.99` | [0, 1) |", markdown.ToString(), StringComparison.Ordinal);
+
+        var json = new StringWriter();
+        Assert.Equal(0, CliApp.Run(["settings", "--format", "json-schema", "--plugins", SampleFolder], json, new StringWriter()));
+        using var schema = System.Text.Json.JsonDocument.Parse(json.ToString());
+        var plugins = schema.RootElement.GetProperty("properties").GetProperty("plugins").GetProperty("properties");
+        var beta1 = plugins.GetProperty("lion").GetProperty("properties").GetProperty("beta1");
+        Assert.Equal((0.0, 1.0, 0.9), (beta1.GetProperty("minimum").GetDouble(), beta1.GetProperty("exclusiveMaximum").GetDouble(), beta1.GetProperty("default").GetDouble()));
+        Assert.Equal(1e-8, plugins.GetProperty("adamw").GetProperty("properties").GetProperty("eps").GetProperty("default").GetDouble());
     }
 
     [Fact]
@@ -158,9 +186,6 @@ public sealed class LionSampleTests : IDisposable
 
     public void Dispose() => _catalog.Dispose();
 
-    private static ConfigTable Plugins(params (string Key, ConfigValue Value)[] entries)
-    {
-        var lion = new ConfigTable([.. entries.Select(e => new ConfigEntry(e.Key, e.Value.Location with { Column = 1 }, e.Value))], Table);
-        return new ConfigTable([new ConfigEntry("lion", Table with { Column = 10 }, lion)], Table);
-    }
+    /// <summary>Loads a workflow against this catalog, as `vlmforge check` and `train` do; selected plugins bind their tables.</summary>
+    private WorkflowLoadResult Load(string toml) => WorkflowLoader.LoadText(toml, "vlmforge.toml", _catalog, Path.GetTempPath());
 }

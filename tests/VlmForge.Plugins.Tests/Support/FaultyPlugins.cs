@@ -41,6 +41,10 @@ public sealed class FaultyPlugins : IDisposable
         var newerAbstractions = PluginCompiler.Compile("VlmForge.Abstractions", TestPluginSources.NewerAbstractions, newerFolder);
         PluginCompiler.Compile("Faulty.NewerContracts", TestPluginSources.PluginOfNewerContracts, newerFolder, replaceAbstractionsWith: newerAbstractions);
 
+        // The same plugin installed alone: the newer contracts it was built against are nowhere the host looks.
+        PluginCompiler.Compile("Faulty.NewerContractsAlone", TestPluginSources.PluginOfNewerContracts, Path.Combine(Root, "Faulty.NewerContractsAlone"),
+            replaceAbstractionsWith: newerAbstractions);
+
         Catalog = PluginCatalog.Load([Root]);
     }
 
