@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using VlmForge.Abstractions.IO;
 using VlmForge.Abstractions.Optimizers;
 using VlmForge.Data.Tasks;
 using VlmForge.Data.Tokenization;
@@ -35,11 +36,21 @@ public static class TrainingSession
         RunFolder folder;
         WorkflowSettings settings;
         FamilySnapshot? snapshot;
+        string? checkpoint = null;
         if (resuming)
         {
             folder = RunFolder.Open(request.ResumeFolder!);
             settings = WorkflowLoader.LoadFile(folder.ConfigPath, request.Plugins).GetSettingsOrThrow();
             log.WriteLine($"resuming {folder.Path}");
+            RemoveStaleTemporaries(folder, log);
+            checkpoint = CheckpointStore.NewestIntact(folder.CheckpointsPath, log)?.Path;
+            if (checkpoint is null)
+            {
+                // Killed before its first checkpoint (or every one is damaged): nothing to continue, so start it over.
+                log.WriteLine($"{folder.Path} holds no intact checkpoint to continue from: starting the run over from step 1 " +
+                              "in the same folder with its config.toml (its metrics are rewritten).");
+                resuming = false;
+            }
             snapshot = RunAssembler.Snapshot(settings);
         }
         else
@@ -110,7 +121,7 @@ public static class TrainingSession
         TrainerState? resumeFrom = null;
         if (resuming)
         {
-            resumeFrom = CheckpointStore.Restore(folder.CheckpointsPath, trainable, optimizer);
+            resumeFrom = CheckpointStore.Restore(checkpoint!, trainable, optimizer);
             precision.LoadState(resumeFrom.Precision);
             log.WriteLine($"continuing after step {resumeFrom.Step} of {trainer.Plan.TotalSteps}");
         }
@@ -141,7 +152,7 @@ public static class TrainingSession
             evaluation = RunEvaluation.Evaluator(context).Evaluate(dataset.Validation, folder.EvaluationPath);
         }
         var result = new TrainingSessionResult(folder, summary, dataset.Summaries.Select(s => s.ToString()).ToList(), evaluation);
-        AtomicFile.WriteAllText(folder.SummaryPath, JsonSerializer.Serialize(new
+        DurableFile.WriteAllText(folder.SummaryPath, JsonSerializer.Serialize(new
         {
             outcome = summary.Outcome.ToString(),
             message = summary.Message,
@@ -157,6 +168,13 @@ public static class TrainingSession
             data = result.DataSummaries,
         }, SummaryJson));
         return result;
+    }
+
+    /// <summary>Removes temporary files and folders that a killed or failed save left in the run folder and its checkpoints.</summary>
+    private static void RemoveStaleTemporaries(RunFolder folder, TextWriter log)
+    {
+        CheckpointStore.RemoveStaleTemporaries(folder.Path, log);
+        CheckpointStore.RemoveStaleTemporaries(folder.CheckpointsPath, log);
     }
 
     /// <summary>

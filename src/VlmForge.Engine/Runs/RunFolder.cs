@@ -37,7 +37,8 @@ public sealed partial class RunFolder
         var path = System.IO.Path.Combine(outputRoot, name);
         if (Directory.Exists(path))
             throw new IOException(
-                $"Run folder {path} already exists. Continue it with `vlmforge train --resume {path}`, " +
+                $"Run folder {path} already exists. Continue it with `vlmforge train --resume {path}` (a run stopped before its " +
+                "first checkpoint starts over in its folder), " +
                 "or set run.name to a new name (leave it empty for an automatic, numbered one).");
         Directory.CreateDirectory(path);
         return new RunFolder(path);
