@@ -37,6 +37,7 @@ public static class TrainingSession
         WorkflowSettings settings;
         FamilySnapshot? snapshot;
         string? checkpoint = null;
+        WorkflowDataset? dataset = null;
         if (resuming)
         {
             folder = RunFolder.Open(request.ResumeFolder!);
@@ -57,6 +58,8 @@ public static class TrainingSession
         {
             var given = request.Settings ?? throw new ArgumentException("A new run needs settings.", nameof(request));
             snapshot = RunAssembler.Snapshot(given); // a missing or wrong model.path fails before any folder is made
+            // So do bad records under on_error = "fail": every image is decoded before the folder exists.
+            dataset = WorkflowDataset.Load(given, RunAssembler.ConventionsFor(given, snapshot), log);
             var output = given.ResolvePath(given.Run.Output);
             var name = given.Run.Name.Length > 0
                 ? given.Run.Name
@@ -71,7 +74,8 @@ public static class TrainingSession
         if (snapshot is not null)
             log.WriteLine($"model: {snapshot.Config.Family} snapshot {snapshot.Path}");
 
-        var dataset = WorkflowDataset.Load(settings, RunAssembler.ConventionsFor(settings, snapshot), log);
+        dataset ??= WorkflowDataset.Load(settings, RunAssembler.ConventionsFor(settings, snapshot), log);
+        dataset.WriteSkipped(Path.Combine(folder.Path, WorkflowDataset.SkippedFileName));
         if (snapshot is not null)
         {
             if (resuming && RunAssembler.RecordedImageSize(folder) is var recorded && recorded != dataset.Conventions.ModelImage)

@@ -9,7 +9,8 @@ namespace VlmForge.Tests.Fuzzing;
 /// with a watchdog, and sorted into fine, crash (an exception the loader should have turned into a located error),
 /// hang (ran past the watchdog), or violation (the case's own check failed, for example an error without a location).
 /// <c>VLMFORGE_FUZZ_CASES</c> raises the number of cases (scripts/fuzz.sh runs 10,000); <c>VLMFORGE_FUZZ_REPORT</c>
-/// names a folder the report is also written to.
+/// names a folder the report is also written to, with <c>TARGET.last-case.txt</c>, the case that was running when a
+/// case killed the process.
 /// </summary>
 internal static class FuzzHarness
 {
@@ -32,6 +33,9 @@ internal static class FuzzHarness
         var watchdog = hangAfter ?? TimeSpan.FromSeconds(10);
         var report = new FuzzReport(target, cases, seed);
         var total = Stopwatch.StartNew();
+        using var trace = Environment.GetEnvironmentVariable("VLMFORGE_FUZZ_REPORT") is { Length: > 0 } folder
+            ? new StreamWriter(Path.Combine(Directory.CreateDirectory(folder).FullName, target + ".last-case.txt"))
+            : null;
         for (int i = 0; i < cases; i++)
         {
             var random = new Random(seed + i);
@@ -45,11 +49,14 @@ internal static class FuzzHarness
                 throw new InvalidOperationException($"the fuzzer's generator failed on case {i}", e);
             }
 
+            var label = $"case {i} (seed {seed + i}): {fuzzCase.Description}";
+            // A case that kills the process (a native crash, a stack overflow) leaves its name behind.
+            trace?.WriteLine(label);
+            trace?.Flush();
             var clock = Stopwatch.StartNew();
             var task = Task.Factory.StartNew(fuzzCase.Body, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-            bool finished = task.Wait(watchdog) || task.IsCompleted;
+            bool finished = ((IAsyncResult)task).AsyncWaitHandle.WaitOne(watchdog) || task.IsCompleted;
             clock.Stop();
-            var label = $"case {i} (seed {seed + i}): {fuzzCase.Description}";
             if (!finished)
             {
                 report.Hangs.Add($"{label}: still running after {watchdog.TotalSeconds:F0} s");
