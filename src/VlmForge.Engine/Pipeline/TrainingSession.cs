@@ -125,6 +125,7 @@ public static class TrainingSession
         TrainerState? resumeFrom = null;
         if (resuming)
         {
+            log.WriteLine($"restoring checkpoint {Path.GetFileName(checkpoint)} (manifest verified)");
             resumeFrom = CheckpointStore.Restore(checkpoint!, trainable, optimizer);
             precision.LoadState(resumeFrom.Precision);
             log.WriteLine($"continuing after step {resumeFrom.Step} of {trainer.Plan.TotalSteps}");

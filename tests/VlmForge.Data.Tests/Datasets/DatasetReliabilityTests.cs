@@ -3,6 +3,7 @@ using SkiaSharp;
 using VlmForge.Data.Datasets;
 using VlmForge.Data.Images;
 using VlmForge.Data.Tests.Support;
+using VlmForge.Tests.Fuzzing;
 
 namespace VlmForge.Data.Tests.Datasets;
 

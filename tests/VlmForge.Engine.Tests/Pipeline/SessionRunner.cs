@@ -10,8 +10,9 @@ internal static class SessionRunner
 {
     /// <param name="stopAfter">Called after every step; true cancels the run there (as Ctrl+C does).</param>
     /// <param name="validate">Validate during training and evaluate at the end (slower: generation).</param>
+    /// <param name="log">Where the session's messages go (nowhere when null).</param>
     public static TrainingSessionResult Train(PluginCatalog plugins, WorkflowSettings? settings, string? resume = null,
-        Func<long, bool>? stopAfter = null, bool validate = false)
+        Func<long, bool>? stopAfter = null, bool validate = false, TextWriter? log = null)
     {
         using var cancellation = new CancellationTokenSource();
         var progress = new StoppingProgress(step => { if (stopAfter?.Invoke(step) == true) cancellation.Cancel(); });
@@ -20,7 +21,7 @@ internal static class SessionRunner
             Settings = settings,
             ResumeFolder = resume,
             Plugins = plugins,
-            Log = TextWriter.Null,
+            Log = log ?? TextWriter.Null,
             Progress = progress,
             Cancellation = cancellation.Token,
             Validator = validate ? RunEvaluation.Validator : _ => null,

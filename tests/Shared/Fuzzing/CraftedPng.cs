@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using System.Text;
 
-namespace VlmForge.Data.Tests.Support;
+namespace VlmForge.Tests.Fuzzing;
 
 /// <summary>PNG files built chunk by chunk, with valid CRCs, so a header can claim any size.</summary>
-public static class CraftedPng
+internal static class CraftedPng
 {
     public static readonly byte[] Signature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
