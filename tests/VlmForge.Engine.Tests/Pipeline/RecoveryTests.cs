@@ -6,7 +6,6 @@ using VlmForge.Engine.Plugins;
 using VlmForge.Engine.Runs;
 using VlmForge.Engine.Training;
 using VlmForge.Settings;
-using VlmForge.Settings.Loading;
 
 namespace VlmForge.Engine.Tests.Pipeline;
 
@@ -26,41 +25,8 @@ public sealed class RecoveryTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private const string Config = """
-        [model]
-        family = "tiny"
-        size = "tiny"
-        training_mode = "full"
-        quantization = "none"
-        precision = "fp32"
-
-        [training]
-        epochs = 2
-        learning_rate = 0.002
-        batch_size = 8
-        max_steps = 8
-        checkpoint_interval = 2
-        seed = 5
-
-        [dataset]
-        path = "{data}"
-        synthetic = "{synthetic}"
-        synthetic_count = 24
-        image_size = 32
-        task = "mixed"
-        validation_split = 0.25
-        on_error = "{on_error}"
-
-        [run]
-        name = "{name}"
-        threads = 1
-        """;
-
-    private WorkflowSettings Settings(string name, string data = "data", string synthetic = "shapes", string onError = "skip")
-    {
-        var text = Config.Replace("{name}", name).Replace("{data}", data).Replace("{synthetic}", synthetic).Replace("{on_error}", onError);
-        return WorkflowLoader.LoadText(text, Path.Combine(_dir, "vlmforge.toml"), _plugins, _dir).GetSettingsOrThrow();
-    }
+    private WorkflowSettings Settings(string name, string data = "data", string synthetic = "shapes", string onError = "skip") =>
+        SessionRunner.TinySettings(_plugins, _dir, name, data, synthetic, onError);
 
     private TrainingSessionResult Train(WorkflowSettings? settings, string? resume = null, Func<long, bool>? stopAfter = null, TextWriter? log = null) =>
         SessionRunner.Train(_plugins, settings, resume, stopAfter, log: log);

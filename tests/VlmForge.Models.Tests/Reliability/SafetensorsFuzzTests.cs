@@ -73,11 +73,20 @@ public sealed class SafetensorsFuzzTests(ITestOutputHelper output) : IDisposable
             int rank = random.Next(10) == 0 ? random.Next(100) : random.Next(5);
             var shape = new List<string>();
             long elements = 1;
-            for (int d = 0; d < rank; d++)
+            bool empty = random.Next(8) == 0;
+            if (empty)
             {
-                long size = random.Next(3) == 0 ? Dimensions[random.Next(Dimensions.Length)] : random.Next(5);
+                // A tensor with no elements but huge other dimensions: no bytes, yet its strides can overflow.
+                rank = 2 + random.Next(3);
+                shape.Add("0");
+                elements = 0;
+            }
+            for (int d = empty ? 1 : 0; d < rank; d++)
+            {
+                long size = empty || random.Next(3) == 0 ? Dimensions[random.Next(Dimensions.Length)] : random.Next(5);
                 elements = unchecked(elements * size);
-                shape.Add(random.Next(30) switch
+                if (empty && random.Next(2) == 0) shape.Insert(0, size.ToString(CultureInfo.InvariantCulture));
+                else shape.Add(empty ? size.ToString(CultureInfo.InvariantCulture) : random.Next(30) switch
                 {
                     0 => "-1",
                     1 => "1.5",
