@@ -107,7 +107,8 @@ public static class RunAssembler
             Model = model,
             Device = device,
             Encoder = new ConversationEncoder(tokenizer, conventions.Conventions.Template, model.ImageTokenCount, settings.Prompt.System),
-            Images = new PreparedImageCache(new ImagePreprocessor(conventions.Conventions.Normalization), conventions.Conventions.Boxes),
+            Images = new PreparedImageCache(
+                new ImagePreprocessor(conventions.Conventions.Normalization) { MaxPixels = settings.Dataset.MaxImagePixels }, conventions.Conventions.Boxes),
             Collator = new BatchCollator(padId),
             Dataset = dataset,
         };

@@ -46,8 +46,10 @@ internal static class ConfigTreeBuilder
         foreach (var message in document.Diagnostics)
         {
             if (message.Kind != DiagnosticMessageKind.Error) continue;
+            // Tomlyn quotes the offending token whole: a runaway string can make that thousands of characters.
+            var shown = message.Message.Length <= 300 ? message.Message : $"{message.Message[..240]}... ({message.Message.Length:N0} characters)";
             diagnostics.Error(ConfigErrorCodes.SyntaxError, At(fileName, message.Span.Start), "(syntax)",
-                $"{message.Message}. The file is not valid TOML here.");
+                $"{shown}. The file is not valid TOML here.");
         }
 
         var builder = new Builder(fileName, diagnostics);

@@ -69,6 +69,16 @@ public sealed class ConfigLimitsTests
     }
 
     [Fact]
+    public void A_syntax_error_quoting_a_runaway_token_is_shortened()
+    {
+        // Found by the fuzzer: a key that runs into a long string made Tomlyn quote kilobytes of the file.
+        var error = TestConfig.Load("[training]\nx \"" + new string('y', 5_000) + "\"\n").Errors.First().ToString();
+
+        Assert.True(error.Length < 600, $"{error.Length} characters: {error[..200]}");
+        Assert.Contains("... (5,0", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_config_over_one_mebibyte_is_refused_before_parsing()
     {
         var error = OnlyError("# " + new string('x', 1 << 20) + "\n");
