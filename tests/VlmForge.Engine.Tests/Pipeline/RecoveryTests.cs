@@ -31,6 +31,21 @@ public sealed class RecoveryTests : IDisposable
     private TrainingSessionResult Train(WorkflowSettings? settings, string? resume = null, Func<long, bool>? stopAfter = null, TextWriter? log = null) =>
         SessionRunner.Train(_plugins, settings, resume, stopAfter, log: log);
 
+    /// <summary>The metrics of the run uninterrupted, computed once for the tests that compare a recovered run with it.</summary>
+    private static readonly Lazy<List<(long, double, double, double?, bool)>> Whole = new(() =>
+    {
+        var dir = Directory.CreateTempSubdirectory("vlmforge-recovery-whole-").FullName;
+        try
+        {
+            using var plugins = PluginCatalog.Load([]);
+            return Metrics(SessionRunner.Train(plugins, SessionRunner.TinySettings(plugins, dir, "whole")).Folder);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    });
+
     private static List<(long, double, double, double?, bool)> Metrics(RunFolder folder) =>
         JsonLinesLog<StepMetrics>.ReadAll(folder.MetricsPath).Select(m => (m.Step, m.Loss, m.LearningRate, m.GradNorm, m.Skipped)).ToList();
 
@@ -51,7 +66,7 @@ public sealed class RecoveryTests : IDisposable
     [Fact]
     public void A_truncated_newest_checkpoint_is_skipped_and_the_run_resumes_bit_identically_from_the_one_before()
     {
-        var whole = Metrics(Train(Settings("whole")).Folder);
+        var whole = Whole.Value;
         var stopped = Train(Settings("cut"), stopAfter: step => step == 5);
         var checkpoints = CheckpointStore.List(stopped.Folder.CheckpointsPath);
         var (newest, newestPath) = checkpoints[^1];
@@ -86,7 +101,7 @@ public sealed class RecoveryTests : IDisposable
     [Fact]
     public void A_run_killed_before_its_first_checkpoint_starts_over_with_resume_and_says_so()
     {
-        var whole = Metrics(Train(Settings("whole-2")).Folder);
+        var whole = Whole.Value;
         var stopped = Train(Settings("early"), stopAfter: step => step == 1);
         Directory.Delete(stopped.Folder.CheckpointsPath, recursive: true);   // as if killed before the first save
         var log = new StringWriter();
