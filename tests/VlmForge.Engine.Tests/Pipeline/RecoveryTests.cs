@@ -86,6 +86,25 @@ public sealed class RecoveryTests : IDisposable
     }
 
     [Fact]
+    public void Eval_of_a_run_without_model_weights_passes_over_damaged_checkpoints_and_leaves_them_in_place()
+    {
+        var stopped = Train(Settings("eval-fallback"), stopAfter: step => step == 5);
+        File.Delete(RunFiles.TrainedWeights(stopped.Folder));
+        var checkpoints = CheckpointStore.List(stopped.Folder.CheckpointsPath);
+        foreach (var (_, path) in checkpoints.Skip(1))
+            File.WriteAllBytes(Path.Combine(path, CheckpointStore.TrainableFile), [1, 2, 3]);
+
+        using (RunLoader.Open(stopped.Folder.Path, _plugins, log: null))
+        {
+            Assert.All(checkpoints, c => Assert.True(Directory.Exists(c.Path)));
+        }
+
+        File.Delete(Path.Combine(checkpoints[0].Path, CheckpointManifest.FileName));
+        var error = Assert.Throws<WorkflowException>(() => RunLoader.Open(stopped.Folder.Path, _plugins, log: null).Dispose());
+        Assert.Contains("no intact checkpoint", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_checkpoint_without_its_manifest_is_not_trusted()
     {
         var stopped = Train(Settings("no-manifest"), stopAfter: step => step == 5);
