@@ -43,8 +43,17 @@ public static class CliApp
         {
             Output = output ?? Console.Out,
             Error = error ?? Console.Error,
+            // Ours prints one line (and writes the trace to a file) instead of System.CommandLine's stack trace.
+            EnableDefaultExceptionHandler = false,
         };
-        return Create().Parse(args).Invoke(configuration);
+        try
+        {
+            return Create().Parse(args).Invoke(configuration);
+        }
+        catch (Exception e)
+        {
+            return CliErrors.Report(e, configuration.Error);
+        }
     }
 
     private sealed class PrintVersionAction : SynchronousCommandLineAction

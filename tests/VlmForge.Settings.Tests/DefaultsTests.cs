@@ -48,8 +48,8 @@ public class DefaultsTests
     [Fact]
     public void Every_setting_is_documented_and_its_default_fits_its_range()
     {
-        // model 12 + training 18 + evaluation 10 + dataset 9 + prompt 3 + run 4
-        Assert.Equal(56, WorkflowSettings.Descriptors.Count); // betas and eps moved to [plugins.adamw] and [plugins.adam]
+        // model 12 + training 18 + evaluation 10 + dataset 10 + prompt 3 + run 4
+        Assert.Equal(57, WorkflowSettings.Descriptors.Count); // betas and eps moved to [plugins.adamw] and [plugins.adam]
         foreach (var d in WorkflowSettings.Descriptors)
         {
             Assert.False(string.IsNullOrWhiteSpace(d.Documentation), d.Path);

@@ -118,10 +118,19 @@ public sealed class SectionReader
     }
 
     /// <summary>Reads a file or folder path as written (relative paths are relative to the config file); never empty.</summary>
-    public string ReadPath(string key, string defaultValue) => ReadOptionalString(key, allowEmpty: false) ?? defaultValue;
+    public string ReadPath(string key, string defaultValue) => ReadOptionalPath(key) ?? defaultValue;
 
-    /// <summary>Reads an optional path; <see langword="null"/> when absent or wrong.</summary>
-    public string? ReadOptionalPath(string key) => ReadOptionalString(key, allowEmpty: false);
+    /// <summary>Reads an optional path; <see langword="null"/> when absent or wrong (empty, or holding a control character).</summary>
+    public string? ReadOptionalPath(string key)
+    {
+        var path = ReadOptionalString(key, allowEmpty: false);
+        if (path is null) return null;
+        int bad = path.AsSpan().IndexOfAnyInRange('\0', '\x1f');
+        if (bad < 0) return path;
+        Error(ConfigErrorCodes.InvalidValue, LocationOf(key), key,
+            $"the path holds the control character U+{(int)path[bad]:X4} at character {bad + 1}, which no file name can hold. Write the path without it.");
+        return null;
+    }
 
     /// <summary>
     /// Reads a plugin name: a non-empty lower-case name (letters, digits, <c>_</c>, <c>-</c>, <c>.</c>). Whether a

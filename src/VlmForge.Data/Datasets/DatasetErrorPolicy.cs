@@ -26,4 +26,7 @@ public sealed record DatasetLoadOptions
     public DatasetErrorPolicy OnError { get; init; } = DatasetErrorPolicy.Skip;
 
     public ImageCheck ImageCheck { get; init; } = ImageCheck.Header;
+
+    /// <summary>Images whose header claims more pixels are refused before decoding (dataset.max_image_pixels).</summary>
+    public long MaxImagePixels { get; init; } = Images.ImageDecoder.DefaultMaxPixels;
 }

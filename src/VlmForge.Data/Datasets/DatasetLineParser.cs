@@ -35,7 +35,16 @@ internal static class DatasetLineParser
 
         using (document)
         {
-            return Read(document.RootElement, out error);
+            try
+            {
+                return Read(document.RootElement, out error);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // System.Text.Json accepts an escaped lone surrogate ("\ud800") but cannot turn it into a string.
+                error = new LineError(DatasetProblemKind.InvalidJson, $"not valid JSON text: {ex.Message} (an escaped surrogate \\uD800-\\uDFFF without its pair)");
+                return null;
+            }
         }
     }
 

@@ -28,6 +28,8 @@ public sealed record DatasetLoadSummary(string File, int Loaded, IReadOnlyDictio
         DatasetProblemKind.ImageCorrupt => "corrupt image",
         DatasetProblemKind.BoxInverted => "inverted box",
         DatasetProblemKind.BoxOutsideImage => "box outside the image",
+        DatasetProblemKind.InvalidEncoding => "not UTF-8",
+        DatasetProblemKind.InvalidPath => "unusable image path",
         _ => kind.ToString(),
     };
 }

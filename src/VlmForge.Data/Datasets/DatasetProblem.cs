@@ -13,6 +13,8 @@ public enum DatasetProblemKind
     ImageCorrupt,
     BoxInverted,
     BoxOutsideImage,
+    InvalidEncoding,
+    InvalidPath,
 }
 
 /// <summary>A bad dataset line: which file, which line (and column for JSON syntax errors), what and what to do.</summary>

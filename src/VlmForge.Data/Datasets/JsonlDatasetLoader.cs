@@ -1,5 +1,6 @@
 using System.Globalization;
 using SkiaSharp;
+using VlmForge.Abstractions.IO;
 using VlmForge.Data.Geometry;
 using VlmForge.Data.Images;
 
@@ -31,17 +32,29 @@ public static class JsonlDatasetLoader
         var skipped = new SortedDictionary<DatasetProblemKind, int>();
         var images = new Dictionary<string, object>(StringComparer.Ordinal);
 
-        using var reader = new StreamReader(fullPath);
-        int lineNumber = 0;
-        while (reader.ReadLine() is string line)
+        if (FileKinds.WhyNotAFile(fullPath) is { } why)
         {
-            lineNumber++;
-            if (string.IsNullOrWhiteSpace(line))
+            throw new FileNotFoundException($"Dataset file {why}; give a .jsonl file or a folder holding train.jsonl.", path);
+        }
+
+        foreach (var (lineNumber, line, encodingError) in Utf8Lines.Read(fullPath))
+        {
+            DatasetRecord? record = null;
+            DatasetProblem? problem;
+            if (encodingError is not null)
+            {
+                problem = new DatasetProblem(path, lineNumber, encodingError.Value.Column, DatasetProblemKind.InvalidEncoding,
+                    $"the line is not valid UTF-8 ({encodingError.Value.Message}); save the file as UTF-8");
+            }
+            else if (string.IsNullOrWhiteSpace(line))
             {
                 continue;
             }
+            else
+            {
+                record = ReadRecord(line!, path, lineNumber, folder, options, images, out problem);
+            }
 
-            DatasetRecord? record = ReadRecord(line, path, lineNumber, folder, options, images, out DatasetProblem? problem);
             if (record is not null)
             {
                 records.Add(record);
@@ -75,13 +88,24 @@ public static class JsonlDatasetLoader
             return null;
         }
 
-        string imagePath = Path.GetFullPath(Path.Combine(folder, parsed.Image));
+        string imagePath;
+        try
+        {
+            imagePath = Path.GetFullPath(Path.Combine(folder, parsed.Image));
+        }
+        catch (Exception ex) when (ex is ArgumentException or PathTooLongException or NotSupportedException)
+        {
+            problem = new DatasetProblem(file, lineNumber, null, DatasetProblemKind.InvalidPath, $"image \"{Printable(parsed.Image)}\" is not a usable path: {ex.Message}");
+            return null;
+        }
         // Several records may share an image (one per question, say): each file is read once per load.
         if (!images.TryGetValue(imagePath, out object? known))
         {
             try
             {
-                known = options.ImageCheck == ImageCheck.FullDecode ? DecodeForSize(imagePath) : ImageDecoder.ReadSize(imagePath);
+                known = options.ImageCheck == ImageCheck.FullDecode
+                    ? DecodeForSize(imagePath, options.MaxImagePixels)
+                    : ImageDecoder.ReadSize(imagePath, options.MaxImagePixels);
             }
             catch (ImageDecodeException ex)
             {
@@ -137,9 +161,13 @@ public static class JsonlDatasetLoader
         };
     }
 
-    private static ImageSize DecodeForSize(string path)
+    private static ImageSize DecodeForSize(string path, long maxPixels)
     {
-        using SKBitmap bitmap = ImageDecoder.Decode(path);
+        using SKBitmap bitmap = ImageDecoder.Decode(path, maxPixels);
         return new ImageSize(bitmap.Width, bitmap.Height);
     }
+
+    /// <summary>A path as it can be printed: control characters shown as <c>\uXXXX</c>.</summary>
+    private static string Printable(string text) =>
+        string.Concat(text.Select(c => char.IsControl(c) ? $"\\u{(int)c:x4}" : c.ToString()));
 }

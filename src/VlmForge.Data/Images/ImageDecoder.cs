@@ -1,4 +1,6 @@
+using System.Globalization;
 using SkiaSharp;
+using VlmForge.Abstractions.IO;
 using VlmForge.Data.Geometry;
 
 namespace VlmForge.Data.Images;
@@ -9,17 +11,26 @@ namespace VlmForge.Data.Images;
 /// </summary>
 public static class ImageDecoder
 {
-    /// <summary>The displayed size, from the header only.</summary>
-    public static ImageSize ReadSize(string path)
+    /// <summary>
+    /// Default largest image, in pixels, that is decoded: PIL's <c>Image.MAX_IMAGE_PIXELS</c> (a quarter gigabyte of
+    /// RGB at 3 bytes per pixel). A larger header is more often a decompression bomb than a photo.
+    /// </summary>
+    public const long DefaultMaxPixels = 89_478_485;
+
+    /// <summary>The displayed size, from the header only; refuses a header of more than <paramref name="maxPixels"/> pixels.</summary>
+    public static ImageSize ReadSize(string path, long maxPixels = DefaultMaxPixels)
     {
-        using SKCodec codec = OpenCodec(path);
+        using SKCodec codec = OpenCodec(path, maxPixels);
         return DisplayedSize(codec);
     }
 
-    /// <summary>Decodes the whole image to RGBA (unpremultiplied), upright.</summary>
-    public static SKBitmap Decode(string path)
+    /// <summary>
+    /// Decodes the whole image to RGBA (unpremultiplied), upright. The size in the header is checked against
+    /// <paramref name="maxPixels"/> before any pixel memory is allocated.
+    /// </summary>
+    public static SKBitmap Decode(string path, long maxPixels = DefaultMaxPixels)
     {
-        using SKCodec codec = OpenCodec(path);
+        using SKCodec codec = OpenCodec(path, maxPixels);
         var info = new SKImageInfo(codec.Info.Width, codec.Info.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul);
         var raw = new SKBitmap(info);
         try
@@ -47,12 +58,18 @@ public static class ImageDecoder
         }
     }
 
-    private static SKCodec OpenCodec(string path)
+    private static SKCodec OpenCodec(string path, long maxPixels)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        if (!File.Exists(path))
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxPixels);
+        switch (FileKinds.Of(path))
         {
-            throw new ImageDecodeException(path, isMissing: true, $"Image '{path}' does not exist. Check the path (it is relative to the dataset file's folder).");
+            case FileKind.Missing:
+                throw new ImageDecodeException(path, isMissing: true, $"Image '{path}' does not exist. Check the path (it is relative to the dataset file's folder).");
+            case FileKind.Directory:
+                throw new ImageDecodeException(path, isMissing: false, $"Image '{path}' is a folder, not an image file.");
+            case FileKind.Special:
+                throw new ImageDecodeException(path, isMissing: false, $"Image '{path}' is not a regular file (a FIFO, device or socket); give an image file.");
         }
 
         SKCodec? codec;
@@ -78,6 +95,15 @@ public static class ImageDecoder
         {
             codec.Dispose();
             throw new ImageDecodeException(path, isMissing: false, $"Image '{path}' has no pixels.");
+        }
+
+        int width = codec.Info.Width, height = codec.Info.Height;
+        long pixels = (long)width * height;
+        if (pixels > maxPixels)
+        {
+            codec.Dispose();   // native: nothing of it may be read after this line
+            throw new ImageDecodeException(path, isMissing: false, string.Create(CultureInfo.InvariantCulture,
+                $"Image '{path}' is {width}x{height} = {pixels:N0} pixels, more than dataset.max_image_pixels = {maxPixels:N0}. Downscale it, or raise dataset.max_image_pixels if it is really meant to be that large."));
         }
 
         return codec;

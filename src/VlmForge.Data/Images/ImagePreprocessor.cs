@@ -17,6 +17,9 @@ public sealed class ImagePreprocessor(ImageNormalization normalization)
 
     public ImageNormalization Normalization { get; } = normalization ?? throw new ArgumentNullException(nameof(normalization));
 
+    /// <summary>Largest image decoded (dataset.max_image_pixels), checked from the header before any pixel memory is taken.</summary>
+    public long MaxPixels { get; init; } = ImageDecoder.DefaultMaxPixels;
+
     /// <summary>Loads a dataset record's image at the size <paramref name="convention"/> gives its model.</summary>
     public PreparedImage Load(DatasetRecord record, BoxConvention convention)
     {
@@ -35,7 +38,7 @@ public sealed class ImagePreprocessor(ImageNormalization normalization)
 
     public PreparedImage Load(string path, ImageSize target)
     {
-        using SKBitmap decoded = ImageDecoder.Decode(path);
+        using SKBitmap decoded = ImageDecoder.Decode(path, MaxPixels);
         return Prepare(decoded, target);
     }
 

@@ -36,8 +36,16 @@ public static class GroundingAnswerParser
 
         using (document)
         {
-            PhraseGrounding? value = GroundingJsonReader.ReadDocument(document.RootElement, out GroundingFormatError? error);
-            return new GroundingParseResult(value, error);
+            try
+            {
+                PhraseGrounding? value = GroundingJsonReader.ReadDocument(document.RootElement, out GroundingFormatError? error);
+                return new GroundingParseResult(value, error);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // System.Text.Json parses "\ud800" but cannot turn it into a string: a lone surrogate is not Unicode.
+                return new GroundingParseResult(null, new GroundingFormatError(GroundingErrorKind.InvalidJson, "$", $"not valid JSON: {ex.Message}"));
+            }
         }
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
+using VlmForge.Abstractions.IO;
 
 namespace VlmForge.Data.Tokenization;
 
@@ -250,12 +251,7 @@ public sealed partial class TinyTokenizer : ITextTokenizer
     private static byte[] VocabularyBytes(IEnumerable<string> vocabulary) =>
         new UTF8Encoding(false).GetBytes(string.Join('\n', vocabulary) + "\n");
 
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        string temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, path, overwrite: true);
-    }
+    private static void WriteAtomically(string path, byte[] bytes) => DurableFile.WriteAllBytes(path, bytes);
 
     private static readonly JsonSerializerOptions ConfigJson = new()
     {

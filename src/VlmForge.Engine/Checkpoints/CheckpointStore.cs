@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using TorchSharp;
+using VlmForge.Abstractions.IO;
 using VlmForge.Abstractions.Optimizers;
 using VlmForge.Engine.Runs;
 using VlmForge.Engine.Training;
@@ -12,8 +13,9 @@ namespace VlmForge.Engine.Checkpoints;
 
 /// <summary>
 /// Checkpoints of one run under <c>runs/&lt;name&gt;/checkpoints/step-NNNNNNN/</c>: trainable weights, optimizer
-/// state and the RNG state as safetensors, the loop's counters and the config. Each is written to a temporary
-/// folder inside the run folder and renamed, so a crash never leaves a half checkpoint; the newest
+/// state and the RNG state as safetensors, the loop's counters and the config, and last a manifest of their sizes and
+/// SHA-256. Each is written to a temporary folder inside the run folder, flushed to disk and renamed, so a crash never
+/// leaves a half checkpoint under a real name, and resume verifies the manifest before trusting one; the newest
 /// <c>checkpoints_kept</c> and the best one are kept.
 /// </summary>
 public sealed partial class CheckpointStore : ICheckpointer
@@ -64,46 +66,88 @@ public sealed partial class CheckpointStore : ICheckpointer
         Directory.CreateDirectory(_folder);
         var name = FolderName(state.Step);
         var final = System.IO.Path.Combine(_folder, name);
-        var temp = System.IO.Path.Combine(_folder, ".tmp-" + name);
+        var temp = System.IO.Path.Combine(_folder, DurableFile.TemporaryPrefix + name);
         if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
         Directory.CreateDirectory(temp);
-
-        using (var scope = NewDisposeScope())
+        try
         {
-            var weights = _trainable().ToDictionary(p => p.Name, p => p.Parameter.detach().cpu());
-            SafetensorsWriter.Write(System.IO.Path.Combine(temp, TrainableFile), weights);
-            var optimizerState = _optimizer.SaveState();
-            try
+            using (var scope = NewDisposeScope())
             {
-                SafetensorsWriter.Write(System.IO.Path.Combine(temp, OptimizerFile), optimizerState.ToDictionary(kv => kv.Key, kv => kv.Value.cpu()));
+                var weights = _trainable().ToDictionary(p => p.Name, p => p.Parameter.detach().cpu());
+                SafetensorsWriter.Write(System.IO.Path.Combine(temp, TrainableFile), weights);
+                var optimizerState = _optimizer.SaveState();
+                try
+                {
+                    SafetensorsWriter.Write(System.IO.Path.Combine(temp, OptimizerFile), optimizerState.ToDictionary(kv => kv.Key, kv => kv.Value.cpu()));
+                }
+                finally
+                {
+                    foreach (var tensor in optimizerState.Values) tensor.Dispose();
+                }
+                SafetensorsWriter.Write(System.IO.Path.Combine(temp, RandomStateFile),
+                    new Dictionary<string, Tensor> { [RandomStateKey] = torch.get_rng_state() });
             }
-            finally
-            {
-                foreach (var tensor in optimizerState.Values) tensor.Dispose();
-            }
-            SafetensorsWriter.Write(System.IO.Path.Combine(temp, RandomStateFile),
-                new Dictionary<string, Tensor> { [RandomStateKey] = torch.get_rng_state() });
+            DurableFile.WriteAllText(System.IO.Path.Combine(temp, StateFile), JsonSerializer.Serialize(state, Json));
+            DurableFile.WriteAllBytes(System.IO.Path.Combine(temp, ConfigFile), File.ReadAllBytes(_configPath));
+            // Last: a checkpoint without its manifest is one whose save did not finish.
+            CheckpointManifest.Write(temp, state.Step, [TrainableFile, OptimizerFile, RandomStateFile, StateFile, ConfigFile]);
+            DurableFile.PublishFolder(temp, final);
         }
-        File.WriteAllText(System.IO.Path.Combine(temp, StateFile), JsonSerializer.Serialize(state, Json));
-        File.Copy(_configPath, System.IO.Path.Combine(temp, ConfigFile));
-
-        if (Directory.Exists(final)) Directory.Delete(final, recursive: true);
-        Directory.Move(temp, final);
+        catch
+        {
+            // A full disk or an I/O error leaves no half-written folder behind; the error itself still stops the run.
+            try { if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true); }
+            catch (IOException) { }
+            throw;
+        }
         Prune(state.BestStep ?? (isBest ? state.Step : null));
     }
 
-    /// <summary>Restores the newest checkpoint of <paramref name="folder"/> into the model, optimizer and RNG.</summary>
-    /// <returns>The loop's counters to resume from.</returns>
-    /// <exception cref="FileNotFoundException">The run has no checkpoint yet.</exception>
-    public static TrainerState Restore(string folder, IReadOnlyList<NamedParameter> trainable, IOptimizer optimizer)
+    /// <summary>
+    /// Removes what interrupted saves left in <paramref name="folder"/> (temporary checkpoint folders and files; a kill, a
+    /// double Ctrl+C or a full disk leaves them) and says so on <paramref name="log"/>.
+    /// </summary>
+    public static void RemoveStaleTemporaries(string folder, TextWriter log)
     {
+        ArgumentNullException.ThrowIfNull(log);
+        if (!Directory.Exists(folder)) return;
+        foreach (var entry in new DirectoryInfo(folder).EnumerateFileSystemInfos(DurableFile.TemporaryPrefix + "*"))
+        {
+            long bytes = entry is DirectoryInfo d ? d.EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length) : ((FileInfo)entry).Length;
+            if (entry is DirectoryInfo directory) directory.Delete(recursive: true);
+            else entry.Delete();
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"removed {entry.FullName} ({bytes / 1e6:F1} MB), left by a save that did not finish"));
+        }
+    }
+
+    /// <summary>
+    /// The newest checkpoint of <paramref name="folder"/> whose manifest matches its files, or null. Each newer one that
+    /// does not match is reported on <paramref name="log"/> with the reason and renamed to <c>step-N.corrupt</c>, so the
+    /// run's later saves and pruning never mistake it for a checkpoint.
+    /// </summary>
+    public static (long Step, string Path)? NewestIntact(string folder, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        foreach (var (step, path) in List(folder).Reverse())
+        {
+            var problem = CheckpointManifest.Verify(path);
+            if (problem is null) return (step, path);
+            var aside = path + ".corrupt";
+            if (Directory.Exists(aside)) Directory.Delete(aside, recursive: true);
+            Directory.Move(path, aside);
+            log.WriteLine($"skipping checkpoint {System.IO.Path.GetFileName(path)}: {problem}; moved it to {aside} (delete it when you no longer need it)");
+        }
+        return null;
+    }
+
+    /// <summary>Restores checkpoint folder <paramref name="path"/> (one <see cref="NewestIntact"/> found) into the model, optimizer and RNG.</summary>
+    /// <returns>The loop's counters to resume from.</returns>
+    public static TrainerState Restore(string path, IReadOnlyList<NamedParameter> trainable, IOptimizer optimizer)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
         ArgumentNullException.ThrowIfNull(trainable);
         ArgumentNullException.ThrowIfNull(optimizer);
-        var checkpoints = List(folder);
-        if (checkpoints.Count == 0)
-            throw new FileNotFoundException(
-                $"{folder} holds no checkpoint to resume from (a run writes one at every checkpoint_interval, at the end of each epoch by default).");
-        var path = checkpoints[^1].Path;
         LoadWeights(path, trainable);
         using (var optimizerState = SafetensorsCheckpoint.Open(System.IO.Path.Combine(path, OptimizerFile)))
         {

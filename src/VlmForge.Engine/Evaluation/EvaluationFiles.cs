@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using VlmForge.Abstractions.IO;
 using VlmForge.Data.Geometry;
 using VlmForge.Data.Overlays;
 using VlmForge.Data.Tasks;
@@ -40,8 +41,8 @@ public static partial class EvaluationFiles
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(boxes);
         Directory.CreateDirectory(folder);
-        AtomicFile.Write(Path.Combine(folder, PredictionsFileName), stream => WritePredictions(stream, report.Predictions));
-        AtomicFile.Write(Path.Combine(folder, MetricsFileName), stream => WriteMetrics(stream, report, settings, boxes));
+        DurableFile.Write(Path.Combine(folder, PredictionsFileName), stream => WritePredictions(stream, report.Predictions));
+        DurableFile.Write(Path.Combine(folder, MetricsFileName), stream => WriteMetrics(stream, report, settings, boxes));
         WriteOverlays(Path.Combine(folder, OverlaysFolderName), report.Predictions, settings.OverlayLimit);
     }
 

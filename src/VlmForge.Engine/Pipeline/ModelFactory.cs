@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TorchSharp;
+using VlmForge.Abstractions.IO;
 using VlmForge.Abstractions.Quantization;
 using VlmForge.Data.Tokenization;
 using VlmForge.Engine.Plugins;
@@ -93,8 +94,7 @@ public static class ModelFactory
 
     public static void SaveTinyConfig(TinyVlmConfig config, string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllText(path, JsonSerializer.Serialize(config, Json));
+        DurableFile.WriteAllText(path, JsonSerializer.Serialize(config, Json));
     }
 
     public static TinyVlmConfig LoadTinyConfig(string path) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TorchSharp;
+using VlmForge.Abstractions.IO;
 using VlmForge.Data.Batching;
 using VlmForge.Data.Datasets;
 using VlmForge.Data.Families;
@@ -106,7 +107,8 @@ public static class RunAssembler
             Model = model,
             Device = device,
             Encoder = new ConversationEncoder(tokenizer, conventions.Conventions.Template, model.ImageTokenCount, settings.Prompt.System),
-            Images = new PreparedImageCache(new ImagePreprocessor(conventions.Conventions.Normalization), conventions.Conventions.Boxes),
+            Images = new PreparedImageCache(
+                new ImagePreprocessor(conventions.Conventions.Normalization) { MaxPixels = settings.Dataset.MaxImagePixels }, conventions.Conventions.Boxes),
             Collator = new BatchCollator(padId),
             Dataset = dataset,
         };
@@ -166,10 +168,7 @@ public static class RunAssembler
 
     private static void WriteUsage(RunContext context)
     {
-        var path = RunFiles.Usage(context.Folder);
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path + ".tmp", JsonSerializer.SerializeToUtf8Bytes(Usage(context), Json));
-        File.Move(path + ".tmp", path, overwrite: true);
+        DurableFile.WriteAllBytes(RunFiles.Usage(context.Folder), JsonSerializer.SerializeToUtf8Bytes(Usage(context), Json));
     }
 
     /// <summary>Loads the snapshot for training with <paramref name="setup"/>; LoRA adapters start from the run's seed.</summary>

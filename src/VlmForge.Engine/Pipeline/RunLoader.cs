@@ -89,6 +89,19 @@ public static class RunLoader
         var checkpoints = CheckpointStore.List(context.Folder.CheckpointsPath);
         if (checkpoints.Count == 0)
             throw new WorkflowException($"{context.Folder.Path} has no trained weights yet (no model/ and no checkpoint). Train it first.");
-        CheckpointStore.LoadWeights(checkpoints[^1].Path, trainable);
+        // Read-only here: a damaged checkpoint is passed over (resume is what sets it aside).
+        var damaged = new List<string>();
+        foreach (var (_, path) in checkpoints.Reverse())
+        {
+            if (CheckpointManifest.Verify(path) is { } problem)
+            {
+                damaged.Add($"{Path.GetFileName(path)}: {problem}");
+                continue;
+            }
+            CheckpointStore.LoadWeights(path, trainable);
+            return;
+        }
+        throw new WorkflowException(
+            $"{context.Folder.Path} has no model/ and no intact checkpoint ({string.Join("; ", damaged)}). Resume the run to retrain it.");
     }
 }

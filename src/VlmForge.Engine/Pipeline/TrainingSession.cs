@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using VlmForge.Abstractions.IO;
 using VlmForge.Abstractions.Optimizers;
 using VlmForge.Data.Tasks;
 using VlmForge.Data.Tokenization;
@@ -36,17 +37,30 @@ public static class TrainingSession
         RunFolder folder;
         WorkflowSettings settings;
         FamilySnapshot? snapshot;
+        string? checkpoint = null;
+        WorkflowDataset? dataset = null;
         if (resuming)
         {
             folder = RunFolder.Open(request.ResumeFolder!);
             settings = WorkflowLoader.LoadFile(folder.ConfigPath, request.Plugins).GetSettingsOrThrow();
             log.WriteLine($"resuming {folder.Path}");
+            RemoveStaleTemporaries(folder, log);
+            checkpoint = CheckpointStore.NewestIntact(folder.CheckpointsPath, log)?.Path;
+            if (checkpoint is null)
+            {
+                // Killed before its first checkpoint (or every one is damaged): nothing to continue, so start it over.
+                log.WriteLine($"{folder.Path} holds no intact checkpoint to continue from: starting the run over from step 1 " +
+                              "in the same folder with its config.toml (its metrics are rewritten).");
+                resuming = false;
+            }
             snapshot = RunAssembler.Snapshot(settings);
         }
         else
         {
             var given = request.Settings ?? throw new ArgumentException("A new run needs settings.", nameof(request));
             snapshot = RunAssembler.Snapshot(given); // a missing or wrong model.path fails before any folder is made
+            // So do bad records under on_error = "fail": every image is decoded before the folder exists.
+            dataset = WorkflowDataset.Load(given, RunAssembler.ConventionsFor(given, snapshot), log);
             var output = given.ResolvePath(given.Run.Output);
             var name = given.Run.Name.Length > 0
                 ? given.Run.Name
@@ -61,7 +75,8 @@ public static class TrainingSession
         if (snapshot is not null)
             log.WriteLine($"model: {snapshot.Config.Family} snapshot {snapshot.Path}");
 
-        var dataset = WorkflowDataset.Load(settings, RunAssembler.ConventionsFor(settings, snapshot), log);
+        dataset ??= WorkflowDataset.Load(settings, RunAssembler.ConventionsFor(settings, snapshot), log);
+        dataset.WriteSkipped(Path.Combine(folder.Path, WorkflowDataset.SkippedFileName));
         if (snapshot is not null)
         {
             if (resuming && RunAssembler.RecordedImageSize(folder) is var recorded && recorded != dataset.Conventions.ModelImage)
@@ -120,7 +135,8 @@ public static class TrainingSession
         TrainerState? resumeFrom = null;
         if (resuming)
         {
-            resumeFrom = CheckpointStore.Restore(folder.CheckpointsPath, trainable, optimizer);
+            log.WriteLine($"restoring checkpoint {Path.GetFileName(checkpoint)} (manifest verified)");
+            resumeFrom = CheckpointStore.Restore(checkpoint!, trainable, optimizer);
             precision.LoadState(resumeFrom.Precision);
             log.WriteLine($"continuing after step {resumeFrom.Step} of {trainer.Plan.TotalSteps}");
         }
@@ -151,7 +167,7 @@ public static class TrainingSession
             evaluation = RunEvaluation.Evaluator(context).Evaluate(dataset.Validation, folder.EvaluationPath);
         }
         var result = new TrainingSessionResult(folder, summary, dataset.Summaries.Select(s => s.ToString()).ToList(), evaluation);
-        AtomicFile.WriteAllText(folder.SummaryPath, JsonSerializer.Serialize(new
+        DurableFile.WriteAllText(folder.SummaryPath, JsonSerializer.Serialize(new
         {
             outcome = summary.Outcome.ToString(),
             message = summary.Message,
@@ -167,6 +183,13 @@ public static class TrainingSession
             data = result.DataSummaries,
         }, SummaryJson));
         return result;
+    }
+
+    /// <summary>Removes temporary files and folders that a killed or failed save left in the run folder and its checkpoints.</summary>
+    private static void RemoveStaleTemporaries(RunFolder folder, TextWriter log)
+    {
+        CheckpointStore.RemoveStaleTemporaries(folder.Path, log);
+        CheckpointStore.RemoveStaleTemporaries(folder.CheckpointsPath, log);
     }
 
     /// <summary>

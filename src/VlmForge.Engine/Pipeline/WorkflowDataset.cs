@@ -24,6 +24,12 @@ public sealed class WorkflowDataset
         TrainRecords = trainRecords;
     }
 
+    /// <summary>How many skipped records the console lists; all of them go to <see cref="SkippedFileName"/>.</summary>
+    public const int ListedProblems = 20;
+
+    /// <summary>The run folder's list of skipped records, one JSON object per line.</summary>
+    public const string SkippedFileName = "skipped.jsonl";
+
     public IReadOnlyList<TaskExample> Train { get; }
     public IReadOnlyList<TaskExample> Validation { get; }
     public IReadOnlyList<TaskKind> Tasks { get; }
@@ -68,6 +74,10 @@ public sealed class WorkflowDataset
         var options = new DatasetLoadOptions
         {
             OnError = dataset.OnError == RecordErrorPolicy.Fail ? DatasetErrorPolicy.Fail : DatasetErrorPolicy.Skip,
+            // Every image is decoded once here, so a corrupt one stops "fail" before step 1 and is skipped by "skip",
+            // instead of surfacing in the middle of training.
+            ImageCheck = ImageCheck.FullDecode,
+            MaxImagePixels = dataset.MaxImagePixels,
         };
         var problems = new List<DatasetProblem>();
         var summaries = new List<DatasetLoadSummary>();
@@ -105,7 +115,30 @@ public sealed class WorkflowDataset
                 "(phrase_grounding for grounding, qa for vqa, captions for caption).");
         foreach (var summary in summaries)
             log.WriteLine($"data: {summary}");
+        foreach (var problem in problems.Take(ListedProblems))
+            log.WriteLine($"data: skipped {problem}");
+        if (problems.Count > ListedProblems)
+            log.WriteLine($"data: ... and {problems.Count - ListedProblems} more skipped records (every one is in the run folder's {SkippedFileName})");
         return new WorkflowDataset(train, validation, tasks, summaries, problems, trainRecords.Count, conventions);
+    }
+
+    /// <summary>Writes every skipped record (file, line, column, reason, message) to <paramref name="path"/>, durably; nothing when none was skipped.</summary>
+    public void WriteSkipped(string path)
+    {
+        if (Problems.Count == 0) return;
+        var text = new System.Text.StringBuilder();
+        foreach (var p in Problems)
+        {
+            text.Append(System.Text.Json.JsonSerializer.Serialize(new
+            {
+                file = p.File,
+                line = p.Line,
+                column = p.Column,
+                reason = p.Kind.ToString(),
+                message = p.Message,
+            })).Append('\n');
+        }
+        Abstractions.IO.DurableFile.WriteAllText(path, text.ToString());
     }
 
     /// <summary>The tasks a <c>dataset.task</c> value selects; <c>mixed</c> is every task the records carry.</summary>

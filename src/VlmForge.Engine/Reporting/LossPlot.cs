@@ -1,4 +1,5 @@
 using ScottPlot;
+using VlmForge.Abstractions.IO;
 using VlmForge.Engine.Runs;
 
 namespace VlmForge.Engine.Reporting;
@@ -47,7 +48,7 @@ public static class LossPlot
         plot.ShowLegend(Alignment.UpperRight);
 
         var bytes = plot.GetImageBytes(Width, Height, ImageFormat.Png);
-        AtomicFile.Write(path, s => s.Write(bytes));
+        DurableFile.Write(path, s => s.Write(bytes));
     }
 
     /// <summary>Trailing moving average over <paramref name="window"/> points.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using VlmForge.Abstractions.IO;
 
 namespace VlmForge.Engine.Runs;
 
@@ -31,11 +32,19 @@ public sealed class JsonLinesLog<T> : IDisposable
             foreach (var line in File.ReadLines(path))
             {
                 if (line.Length == 0) continue;
-                var item = JsonSerializer.Deserialize<T>(line, Options);
+                T? item;
+                try
+                {
+                    item = JsonSerializer.Deserialize<T>(line, Options);
+                }
+                catch (JsonException)
+                {
+                    break;   // a line torn by a crash mid-write: it and anything after it are dropped
+                }
                 if (item is null || !keepWhile(item)) break;
                 kept.Append(line).Append('\n');
             }
-            AtomicFile.WriteAllText(path, kept.ToString());
+            DurableFile.WriteAllText(path, kept.ToString());
         }
         return new JsonLinesLog<T>(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read));
     }

@@ -33,11 +33,14 @@ public sealed partial class RunFolder
         ArgumentException.ThrowIfNullOrWhiteSpace(outputRoot);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         if (name.IndexOfAny(System.IO.Path.GetInvalidFileNameChars()) >= 0 || name is "." or "..")
-            throw new ArgumentException($"Run name '{name}' is not a valid folder name.", nameof(name));
+            throw new Pipeline.WorkflowException(
+                $"run.name = \"{name}\" is not a valid folder name (it holds '/', a NUL or another character a file name cannot hold, or is . or ..). " +
+                "Give a plain name, or leave it empty for an automatic one.");
         var path = System.IO.Path.Combine(outputRoot, name);
         if (Directory.Exists(path))
             throw new IOException(
-                $"Run folder {path} already exists. Continue it with `vlmforge train --resume {path}`, " +
+                $"Run folder {path} already exists. Continue it with `vlmforge train --resume {path}` (a run stopped before its " +
+                "first checkpoint starts over in its folder), " +
                 "or set run.name to a new name (leave it empty for an automatic, numbered one).");
         Directory.CreateDirectory(path);
         return new RunFolder(path);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using TorchSharp;
+using VlmForge.Abstractions.IO;
 using VlmForge.Models.Lora;
 using VlmForge.Models.Safetensors;
 using VlmForge.Models.StateDicts;
@@ -226,9 +227,7 @@ public static class PeftAdapters
 
     private static string WriteJson<T>(string path, T value)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(value, Json);
-        File.WriteAllBytes(path + ".tmp", bytes);
-        File.Move(path + ".tmp", path, overwrite: true);
+        DurableFile.WriteAllBytes(path, JsonSerializer.SerializeToUtf8Bytes(value, Json));
         return path;
     }
 

@@ -14,6 +14,9 @@ public sealed class SafetensorsHeader
     /// <summary>Largest header the format allows (the Rust crate's limit).</summary>
     public const long MaxHeaderBytes = 100_000_000;
 
+    /// <summary>Most dimensions a tensor may have (libtorch's own limit is 64).</summary>
+    public const int MaxDimensions = 64;
+
     /// <summary>The key of the free-form string map.</summary>
     public const string MetadataKey = "__metadata__";
 
@@ -159,14 +162,22 @@ public sealed class SafetensorsHeader
             throw new SafetensorsFormatException(file, name, $"data_offsets [{begin}, {end}] end before they begin");
         }
 
+        if (shape.Length > MaxDimensions)
+        {
+            throw new SafetensorsFormatException(file, name, $"shape has {shape.Length} dimensions; at most {MaxDimensions} are supported");
+        }
         long expectedBytes;
         try
         {
             expectedBytes = checked(shape.Aggregate(1L, (a, b) => a * b) * dtype.Size());
+            // Strides multiply every dimension but the first, zeros or not ([0, 2^62, 2^62] holds no bytes, yet its
+            // stride overflows): the shape with zeros counted as ones must be addressable too.
+            _ = checked(shape.Aggregate(1L, (a, b) => a * Math.Max(b, 1)) * dtype.Size());
         }
         catch (OverflowException)
         {
-            throw new SafetensorsFormatException(file, name, $"shape [{string.Join(", ", shape)}] is too large to address");
+            throw new SafetensorsFormatException(
+                file, name, $"shape [{string.Join(", ", shape)}] is too large to address (its byte size or strides overflow 64 bits)");
         }
         if (end - begin != expectedBytes)
         {

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text.Json;
 using TorchSharp;
+using VlmForge.Abstractions.IO;
 using static TorchSharp.torch;
 
 namespace VlmForge.Models.Safetensors;
@@ -23,7 +24,7 @@ public static class SafetensorsWriter
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(tensors);
         var (headerBytes, entries) = Prepare(tensors, metadata);
-        AtomicFile.Write(path, stream =>
+        DurableFile.Write(path, stream =>
         {
             Span<byte> length = stackalloc byte[8];
             BinaryPrimitives.WriteUInt64LittleEndian(length, (ulong)headerBytes.Length);
@@ -108,7 +109,7 @@ public static class SafetensorsWriter
         }
 
         var index = Path.Combine(directory, IndexFileName);
-        AtomicFile.Write(index, stream =>
+        DurableFile.Write(index, stream =>
         {
             using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = true });
             json.WriteStartObject();

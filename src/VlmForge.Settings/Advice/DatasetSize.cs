@@ -1,3 +1,5 @@
+using VlmForge.Abstractions.IO;
+
 namespace VlmForge.Settings.Advice;
 
 /// <summary>The number of training images and where the number comes from.</summary>
@@ -14,12 +16,20 @@ public sealed record DatasetSize(int Images, string Source)
         ArgumentNullException.ThrowIfNull(settings);
         var path = settings.ResolvePath(settings.Dataset.Path);
         var trainFile = Directory.Exists(path) ? Path.Combine(path, "train.jsonl") : path;
-        if (File.Exists(trainFile) && trainFile.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+        // Only a regular file is counted: a FIFO named train.jsonl would block `check` forever, a device never end.
+        if (FileKinds.Of(trainFile) == FileKind.File && trainFile.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
         {
             int count = 0;
-            foreach (var line in File.ReadLines(trainFile))
+            try
             {
-                if (!string.IsNullOrWhiteSpace(line)) count++;
+                foreach (var line in File.ReadLines(trainFile))
+                {
+                    if (!string.IsNullOrWhiteSpace(line)) count++;
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return null;   // advice only: `train` reports the unreadable file itself
             }
             return new DatasetSize(count, $"{count} records in {settings.Dataset.Path}{(trainFile == path ? "" : "/train.jsonl")}");
         }

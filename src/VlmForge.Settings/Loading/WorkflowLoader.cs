@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using VlmForge.Abstractions.IO;
 using VlmForge.Abstractions.Plugins;
 using VlmForge.Abstractions.Settings;
 using VlmForge.Settings.Advice;
@@ -14,6 +15,9 @@ namespace VlmForge.Settings.Loading;
 /// </summary>
 public static class WorkflowLoader
 {
+    /// <summary>Largest config accepted: real ones are a few kilobytes, and this bounds the time and memory a load takes.</summary>
+    public const int MaxConfigBytes = 1 << 20;
+
     /// <summary>Loads and validates a config file. Relative paths in it are relative to its folder.</summary>
     /// <param name="path">The file.</param>
     /// <param name="plugins">Installed plugins; without it, unknown plugin names are warnings.</param>
@@ -23,9 +27,15 @@ public static class WorkflowLoader
         byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            // A FIFO would block the read forever and a device never end it; a folder is not a config either.
+            if (FileKinds.WhyNotAFile(path) is { } why) throw new IOException(why + ".");
+            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+            if (stream.Length > MaxConfigBytes)
+                throw new IOException($"{path} holds {stream.Length:N0} bytes; a workflow config is at most {MaxConfigBytes:N0} (1 MiB).");
+            bytes = new byte[stream.Length];
+            stream.ReadExactly(bytes);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             var diagnostics = new DiagnosticBag();
             diagnostics.Error(ConfigErrorCodes.FileNotFound, new SourceLocation(path, 0, 0), "(file)",
@@ -59,6 +69,13 @@ public static class WorkflowLoader
     private static WorkflowLoadResult Load(byte[] bytes, string fileName, IPluginNames? plugins, string baseDirectory)
     {
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (bytes.Length > MaxConfigBytes)
+        {
+            var tooLarge = new DiagnosticBag();
+            tooLarge.Error(ConfigErrorCodes.FileNotFound, new SourceLocation(fileName, 0, 0), "(file)",
+                $"the config holds {bytes.Length:N0} bytes; a workflow config is at most {MaxConfigBytes:N0} (1 MiB). Is this the right file?");
+            return new WorkflowLoadResult(null, tooLarge.ToList(), fileName, "", sha256, null);
+        }
         var text = new UTF8Encoding(false).GetString(bytes);
         if (text.Length > 0 && text[0] == '\uFEFF') text = text[1..];
 

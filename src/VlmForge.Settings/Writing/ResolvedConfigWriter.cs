@@ -1,4 +1,5 @@
 using System.Text;
+using VlmForge.Abstractions.IO;
 using VlmForge.Abstractions.Settings;
 
 namespace VlmForge.Settings.Writing;
@@ -43,9 +44,7 @@ public static class ResolvedConfigWriter
     public static void WriteFile(WorkflowSettings settings, string path, IEnumerable<string>? header = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var temporary = path + ".tmp";
-        File.WriteAllText(temporary, Write(settings, header), new UTF8Encoding(false));
-        File.Move(temporary, path, overwrite: true);
+        DurableFile.WriteAllText(path, Write(settings, header));
     }
 
     private static void Section<T>(TomlTableWriter writer, string path, T options) where T : ISettingsSection<T>

@@ -5,7 +5,6 @@ using VlmForge.Engine.Reporting;
 using VlmForge.Engine.Runs;
 using VlmForge.Engine.Training;
 using VlmForge.Settings;
-using VlmForge.Settings.Loading;
 
 namespace VlmForge.Engine.Tests.Pipeline;
 
@@ -22,41 +21,7 @@ public sealed class TrainingSessionTests : IDisposable
         Directory.Delete(_dir, recursive: true);
     }
 
-    private const string Config = """
-        [model]
-        family = "tiny"
-        size = "tiny"
-        training_mode = "full"
-        quantization = "none"
-        precision = "fp32"
-
-        [training]
-        epochs = 2
-        learning_rate = 0.002
-        batch_size = 8
-        max_steps = 8
-        checkpoint_interval = 2
-        seed = 5
-
-        [dataset]
-        path = "data"
-        synthetic = "shapes"
-        synthetic_count = 24
-        image_size = 32
-        task = "mixed"
-        validation_split = 0.25
-
-        [run]
-        name = "{name}"
-        threads = 1
-        """;
-
-    private WorkflowSettings Settings(string name)
-    {
-        var text = Config.Replace("{name}", name);
-        var result = WorkflowLoader.LoadText(text, Path.Combine(_dir, "vlmforge.toml"), _plugins, _dir);
-        return result.GetSettingsOrThrow();
-    }
+    private WorkflowSettings Settings(string name) => SessionRunner.TinySettings(_plugins, _dir, name);
 
     private TrainingSessionResult Train(WorkflowSettings? settings, string? resume = null, Func<long, bool>? stopAfter = null, bool validate = false) =>
         SessionRunner.Train(_plugins, settings, resume, stopAfter, validate);
