@@ -22,6 +22,7 @@ public static class CliApp
         root.Add(DataCommand.Create());
         root.Add(EvalCommand.Create());
         root.Add(GenerateCommand.Create());
+        root.Add(ServeCommand.Create());
         root.Add(CompareCommand.Create());
         root.Add(PlanCommand.Create());
 
