@@ -84,23 +84,15 @@ public sealed class ServedRun : IAsyncLifetime
 
     private string Configured(string toml)
     {
-        string Set(string text, string key, string value)
-        {
-            var pattern = new Regex("^" + Regex.Escape(key) + @"\s*=.*$", RegexOptions.Multiline);
-            Assert.Matches(pattern, text);
-            return pattern.Replace(text, $"{key} = {value}", 1);
-        }
-        toml = Set(toml, "path", Quoted(Path.Combine(Folder, "data")));
-        toml = Set(toml, "synthetic_count", "20");
-        toml = Set(toml, "max_steps", "1");
-        toml = Set(toml, "learning_rate", "0.0000001");
-        toml = Set(toml, "eval_interval", "1000");
-        toml = Set(toml, "max_examples", "2");
-        toml = Set(toml, "max_new_tokens", "12\nconstrain_json = true");
-        toml = Set(toml, "name", Quoted(ModelId));
-        toml = Set(toml, "output", Quoted(Path.Combine(Folder, "runs")));
+        toml = TomlEdit.Set(toml, "path", TomlEdit.Quoted(Path.Combine(Folder, "data")));
+        toml = TomlEdit.Set(toml, "synthetic_count", "20");
+        toml = TomlEdit.Set(toml, "max_steps", "1");
+        toml = TomlEdit.Set(toml, "learning_rate", "0.0000001");
+        toml = TomlEdit.Set(toml, "eval_interval", "1000");
+        toml = TomlEdit.Set(toml, "max_examples", "2");
+        toml = TomlEdit.Set(toml, "max_new_tokens", "12\nconstrain_json = true");
+        toml = TomlEdit.Set(toml, "name", TomlEdit.Quoted(ModelId));
+        toml = TomlEdit.Set(toml, "output", TomlEdit.Quoted(Path.Combine(Folder, "runs")));
         return toml;
     }
-
-    private static string Quoted(string path) => "\"" + path.Replace("\\", "\\\\", StringComparison.Ordinal) + "\"";
 }
