@@ -9,7 +9,8 @@ namespace VlmForge.Cli.Tests.Serving;
 /// installs the pinned client into <c>artifacts/node</c>; locally the client test is skipped (reported as skipped) when
 /// it is missing, on CI (CI=true) it fails.
 /// </summary>
-public sealed class OpenAiClientTests(ServedRun served, ITestOutputHelper log) : IClassFixture<ServedRun>
+[Collection(ServedRunCollection.Name)]
+public sealed class OpenAiClientTests(ServedRun served, ITestOutputHelper log)
 {
     private static string OpenAiModule => Path.Combine(Repository.Root(), "artifacts", "node", "node_modules", "openai");
 

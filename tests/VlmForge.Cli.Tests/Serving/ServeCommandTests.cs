@@ -9,7 +9,8 @@ using Xunit.Abstractions;
 namespace VlmForge.Cli.Tests.Serving;
 
 /// <summary><c>vlmforge serve</c> over plain HTTP: answers equal <c>vlmforge generate</c>, streaming, and refused requests.</summary>
-public sealed class ServeCommandTests(ServedRun served, ITestOutputHelper log) : IClassFixture<ServedRun>
+[Collection(ServedRunCollection.Name)]
+public sealed class ServeCommandTests(ServedRun served, ITestOutputHelper log)
 {
     private const string Question = "What color is the circle?";
 

@@ -96,3 +96,10 @@ public sealed class ServedRun : IAsyncLifetime
         return toml;
     }
 }
+
+/// <summary>The test classes that share one <see cref="ServedRun"/> (trained once).</summary>
+[CollectionDefinition(Name)]
+public sealed class ServedRunCollection : ICollectionFixture<ServedRun>
+{
+    public const string Name = "served run";
+}
