@@ -2,6 +2,7 @@ using System.CommandLine;
 using VlmForge.Data.Datasets;
 using VlmForge.Engine.Pipeline;
 using VlmForge.Engine.Plugins;
+using VlmForge.Engine.Reporting;
 using VlmForge.Settings.Loading;
 
 namespace VlmForge.Cli.Commands;
@@ -69,6 +70,7 @@ public static class EvalCommand
                 ?? (request.Data is { } named ? Path.Combine(context.Folder.Path, "eval-" + DataName(named)) : context.Folder.EvaluationPath);
             var report = RunEvaluation.Evaluator(context, request.MaxExamples).Evaluate(examples, folder);
             EvaluationTable.Write(output, report);
+            output.WriteLine($"report: {RunReport.Write(context.Folder, folder)}");
             return 0;
         }
         catch (Exception e) when (e is WorkflowException or WorkflowConfigException or DatasetFormatException or PluginNotFoundException

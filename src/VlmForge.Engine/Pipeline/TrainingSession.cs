@@ -89,7 +89,9 @@ public static class TrainingSession
         using var context = RunAssembler.Assemble(settings, folder, request.Plugins, tokenizer, snapshot, dataset.Conventions, dataset,
             writeModelConfig: !resuming);
         var model = context.Model;
-        log.WriteLine(model.DescribeParameters().Format());
+        var parameters = model.DescribeParameters();
+        log.WriteLine(parameters.Format());
+        Reporting.ParameterFile.Write(folder, parameters);
 
         var training = settings.Training;
         var batches = new ExampleBatches(dataset.Train, context.Encoder, context.Images, context.Collator, (ulong)training.Seed);
@@ -156,6 +158,7 @@ public static class TrainingSession
             validation = summary.LastValidation,
             data = result.DataSummaries,
         }, SummaryJson));
+        log.WriteLine($"report: {Reporting.RunReport.Write(folder)}");
         return result;
     }
 
