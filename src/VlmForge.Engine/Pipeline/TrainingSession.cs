@@ -7,6 +7,7 @@ using VlmForge.Engine.Checkpoints;
 using VlmForge.Engine.Evaluation;
 using VlmForge.Engine.Reporting;
 using VlmForge.Engine.Runs;
+using VlmForge.Engine.Runtime;
 using VlmForge.Engine.Training;
 using VlmForge.Models.Peft;
 using VlmForge.Models.Safetensors;
@@ -99,10 +100,9 @@ public static class TrainingSession
         using var optimizer = request.Plugins.Optimizer(training.Optimizer).Create(trainable,
             new OptimizerHyperparameters(training.LearningRate, training.WeightDecay, training.Betas[0], training.Betas[1], training.Eps));
         var precision = request.Plugins.Precision(settings.Model.Precision).Create();
-        if (precision.ComputeDtype == ScalarType.BFloat16 && context.Device.type == TorchSharp.DeviceType.CPU && CpuFeatures.HasNativeBf16 == false)
+        if (context.Device.type == TorchSharp.DeviceType.CPU && PrecisionSpeed.Cached().Warning(settings.Model.Precision) is { } slow)
         {
-            log.WriteLine("note: this CPU has no native bf16 (avx512_bf16 / amx_bf16), so bf16 matmuls are emulated and can be " +
-                          "slower than fp32 here; precision = \"fp32\" may train faster on this machine.");
+            log.WriteLine("warning: " + slow);
         }
         var validator = request.Validator(context);
         var options = TrainerOptionsFrom(settings, validator is not null);
