@@ -23,6 +23,8 @@ public static class CliApp
         root.Add(EvalCommand.Create());
         root.Add(DiagnoseCommand.Create());
         root.Add(GenerateCommand.Create());
+        root.Add(ServeCommand.Create());
+        root.Add(ReportCommand.Create());
         root.Add(CompareCommand.Create());
         root.Add(PlanCommand.Create());
         root.Add(ExportCommand.Create());

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using VlmForge.Cli;
 using Xunit.Abstractions;
 
@@ -79,23 +78,15 @@ public sealed class DefaultWorkflowEndToEndTests(ITestOutputHelper log) : IDispo
     /// <summary>The default workflow with a small dataset, a few steps and a limited evaluation, written to this test's folder.</summary>
     private string Shortened(string toml)
     {
-        string Set(string text, string key, string value)
-        {
-            var pattern = new Regex("^" + Regex.Escape(key) + @"\s*=.*$", RegexOptions.Multiline);
-            Assert.Matches(pattern, text);
-            return pattern.Replace(text, $"{key} = {value}", 1);
-        }
-        toml = Set(toml, "path", Quoted(Path.Combine(_dir, "data")));
-        toml = Set(toml, "synthetic_count", "160");
-        toml = Set(toml, "max_steps", "140");
-        toml = Set(toml, "eval_interval", "1000");
-        toml = Set(toml, "max_examples", "48");
-        toml = Set(toml, "name", "\"e2e\"");
-        toml = Set(toml, "output", Quoted(Path.Combine(_dir, "runs")));
+        toml = TomlEdit.Set(toml, "path", TomlEdit.Quoted(Path.Combine(_dir, "data")));
+        toml = TomlEdit.Set(toml, "synthetic_count", "160");
+        toml = TomlEdit.Set(toml, "max_steps", "140");
+        toml = TomlEdit.Set(toml, "eval_interval", "1000");
+        toml = TomlEdit.Set(toml, "max_examples", "48");
+        toml = TomlEdit.Set(toml, "name", "\"e2e\"");
+        toml = TomlEdit.Set(toml, "output", TomlEdit.Quoted(Path.Combine(_dir, "runs")));
         return toml;
     }
-
-    private static string Quoted(string path) => "\"" + path.Replace("\\", "\\\\", StringComparison.Ordinal) + "\"";
 
     private static int DistinctAnswers(string trainJsonl) =>
         File.ReadLines(trainJsonl)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using VlmForge.Abstractions.Settings;
+using VlmForge.Engine.Pipeline;
 using VlmForge.Settings.Loading;
 
 namespace VlmForge.Cli.Commands;
@@ -37,6 +38,12 @@ public static class CheckCommand
         }
 
         int errors = result.Errors.Count(), warnings = result.Warnings.Count();
+        // Not under msbuild: the build validates configs without loading libtorch.
+        if (!msbuild && result.Settings is { } settings && PrecisionAdvice.Warning(settings) is { } slow)
+        {
+            output.WriteLine($"{path}: warning: {slow}");
+            warnings++;
+        }
         if (!msbuild)
         {
             output.WriteLine(errors == 0

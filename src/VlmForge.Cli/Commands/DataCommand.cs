@@ -1,9 +1,14 @@
 using System.CommandLine;
+using VlmForge.Data.Datasets;
+using VlmForge.Data.Import;
 using VlmForge.Data.Synthetic;
 
 namespace VlmForge.Cli.Commands;
 
-/// <summary><c>vlmforge data synth</c>: writes the synthetic shapes dataset (grounding, VQA and captions), deterministic by seed.</summary>
+/// <summary>
+/// <c>vlmforge data synth</c>: writes the synthetic shapes dataset (grounding, VQA and captions), deterministic by seed;
+/// <c>vlmforge data import</c>: converts COCO, ODVG and LLaVA data to VlmForge JSONL.
+/// </summary>
 public static class DataCommand
 {
     public static Command Create()
@@ -43,6 +48,64 @@ public static class DataCommand
                 return 1;
             }
         });
-        return new Command("data", "Dataset tools.") { synth };
+        return new Command("data", "Dataset tools.") { synth, ImportCommand() };
+    }
+
+    private static Command ImportCommand()
+    {
+        var from = new Option<string>("--from") { Description = "Source format.", Required = true };
+        from.AcceptOnlyFromAmong("coco", "odvg", "llava");
+        var input = new Option<string>("--in")
+        {
+            Description = "coco: instances_*.json; odvg: the .jsonl (grounding or detection lines); llava: the conversations .json.", Required = true,
+        };
+        var captions = new Option<string?>("--captions") { Description = "coco: a captions_*.json to add captions from." };
+        var images = new Option<string?>("--images") { Description = "Folder the source's image names are relative to (default: the --in file's folder)." };
+        var output = new Option<string>("--out") { Description = "The VlmForge dataset .jsonl to write (image paths relative to it).", Required = true };
+        var onError = new Option<string>("--on-error") { Description = "skip: report bad source records and go on; fail: stop at the first.", DefaultValueFactory = _ => "skip" };
+        onError.AcceptOnlyFromAmong("skip", "fail");
+        var command = new Command("import", "Convert COCO (instances + captions), ODVG / referring expressions or LLaVA conversations to VlmForge JSONL.")
+        {
+            from, input, captions, images, output, onError,
+        };
+        command.SetAction(parse => Import(parse.GetValue(from)!, parse.GetValue(input)!, parse.GetValue(captions), parse.GetValue(images),
+            parse.GetValue(output)!, parse.GetValue(onError) == "fail", parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        return command;
+    }
+
+    private static int Import(string format, string input, string? captions, string? images, string output, bool fail, TextWriter log, TextWriter error)
+    {
+        var problems = new ImportProblems(fail ? DatasetErrorPolicy.Fail : DatasetErrorPolicy.Skip);
+        string folder = images ?? Path.GetDirectoryName(Path.GetFullPath(input))!;
+        try
+        {
+            var records = format switch
+            {
+                "coco" => CocoImporter.Import(input, captions, folder, problems),
+                "odvg" => OdvgImporter.Import(input, folder, problems),
+                _ => LlavaImporter.Import(input, folder, problems),
+            };
+            foreach (var problem in problems.All)
+                error.WriteLine($"skipped: {problem}");
+            if (records.Count == 0)
+            {
+                error.WriteLine($"error: {input} gave no usable record; nothing written.");
+                return 1;
+            }
+            DatasetLineWriter.Write(output, records);
+            log.WriteLine($"wrote {records.Count} records to {output} ({records.Count(r => r.Grounding is not null)} grounding, " +
+                          $"{records.Sum(r => r.Questions.Count)} questions, {records.Sum(r => r.Captions.Count)} captions; {problems.All.Count} source records skipped)");
+            return 0;
+        }
+        catch (ImportException e)
+        {
+            error.WriteLine($"error: {e.Problem} (--on-error skip skips such records)");
+            return 1;
+        }
+        catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using TorchSharp;
+using VlmForge.Engine.Runtime;
 using static TorchSharp.torch;
 
 namespace VlmForge.Cli.Commands;
@@ -33,6 +34,12 @@ public static class DoctorCommand
                 error.WriteLine("error: the training check did not learn; libtorch may be broken on this machine.");
                 return 1;
             }
+            var speed = PrecisionSpeed.Measure();
+            output.WriteLine($"training throughput (MLP step) on {speed.Cpu} ({speed.Threads} threads): " +
+                             string.Join(", ", speed.Gflops.Select(p => $"{p.Key} {p.Value:F1} GFLOP/s")));
+            output.WriteLine($"precision: train in \"{speed.Fastest}\" on this CPU (model.precision)" +
+                             string.Concat(speed.Gflops.Keys.Where(p => p != speed.Fastest).Select(p => $"; {p} is {speed.SlowdownOf(p):F1}x slower")) +
+                             (cuda.is_available() ? "; on the GPU prefer bf16" : ""));
             output.WriteLine("ok");
             return 0;
         }

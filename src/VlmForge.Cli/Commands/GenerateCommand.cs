@@ -67,15 +67,12 @@ public static class GenerateCommand
                 return 0;
             }
 
-            var parsed = GroundingAnswerParser.Parse(row.Text);
-            if (parsed.Value is not { } predicted)
+            if (GroundingAnswers.InImagePixels(row.Text, conventions.Boxes, prompt.OriginalSize!.Value, out var invalid) is not { } inImagePixels)
             {
                 output.WriteLine(row.Text);
-                error.WriteLine($"warning: the answer is not valid grounding JSON ({parsed.Error}); set evaluation.constrain_json = true to constrain decoding.");
+                error.WriteLine($"warning: the answer is not valid grounding JSON ({invalid}); set evaluation.constrain_json = true to constrain decoding.");
                 return 0;
             }
-            var original = prompt.OriginalSize!.Value;
-            var inImagePixels = predicted.MapBoxes(box => conventions.Boxes.ToOriginal(box, original));
             output.WriteLine(GroundingJsonWriter.Write(inImagePixels));
             if (request.Overlay is { } overlayPath)
             {

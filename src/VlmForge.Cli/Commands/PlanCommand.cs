@@ -1,5 +1,6 @@
 using System.CommandLine;
 using VlmForge.Abstractions.Settings;
+using VlmForge.Engine.Pipeline;
 using VlmForge.Engine.Planning;
 using VlmForge.Engine.Planning.Output;
 using VlmForge.Engine.Planning.Time;
@@ -69,6 +70,9 @@ public static class PlanCommand
             error.WriteLine($"{path}: fix the errors above (`vlmforge check` lists them with advice) before planning.");
             return 1;
         }
+
+        if (PrecisionAdvice.Warning(settings) is { } slow)
+            output.WriteLine($"warning: {slow}");
 
         MemoryPlan plan;
         try

@@ -22,6 +22,12 @@ public sealed record GenerationOptions
     /// <summary>Cached (the default) or recomputed decoding.</summary>
     public GenerationMode Mode { get; init; } = GenerationMode.Cached;
 
+    /// <summary>
+    /// Called with (row, token id) for every token a row takes, as soon as it is taken (the end token included), so a
+    /// server can stream answers while the batch goes on. Runs on the generating thread: it must return quickly.
+    /// </summary>
+    public Action<int, int>? OnToken { get; init; }
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> for a limit below one token.</summary>
     public void Validate()
     {

@@ -116,7 +116,12 @@ public sealed class TextGenerator
 
                     for (int b = 0; b < batch; b++)
                     {
-                        chosen[b] = rows[b].Take(values[b], limit - step - 1, _endTokenId, limit) ?? FillerToken;
+                        int? taken = rows[b].Take(values[b], limit - step - 1, _endTokenId, limit);
+                        if (taken is int token)
+                        {
+                            options.OnToken?.Invoke(b, token);
+                        }
+                        chosen[b] = taken ?? FillerToken;
                     }
                     var next = tensor(chosen, ScalarType.Int64, _device);
                     generated.select(1, step).copy_(next);

@@ -16,11 +16,14 @@ public static class RunEvaluation
         return new GenerationContext(run.Model, run.Encoder, run.Collator) { Device = run.Device };
     }
 
-    public static Evaluator Evaluator(RunContext run)
+    /// <param name="run">The assembled run.</param>
+    /// <param name="maxExamples">Overrides <c>evaluation.max_examples</c> (0 = all); null keeps it.</param>
+    public static Evaluator Evaluator(RunContext run, int? maxExamples = null)
     {
         ArgumentNullException.ThrowIfNull(run);
+        var settings = EvaluationSettings.From(run.Settings.Evaluation, run.Settings.Training.BatchSize);
         return new Evaluator(GenerationContext(run), run.Images, run.Plugins.Sampler(run.Settings.Evaluation.Sampler),
-            EvaluationSettings.From(run.Settings.Evaluation, run.Settings.Training.BatchSize));
+            maxExamples is int limit ? settings with { MaxExamples = limit } : settings);
     }
 
     /// <summary>

@@ -8,6 +8,7 @@ using VlmForge.Engine.Checkpoints;
 using VlmForge.Engine.Evaluation;
 using VlmForge.Engine.Reporting;
 using VlmForge.Engine.Runs;
+using VlmForge.Engine.Runtime;
 using VlmForge.Engine.Training;
 using VlmForge.Models.Detection;
 using VlmForge.Models.Peft;
@@ -105,7 +106,9 @@ public static class TrainingSession
         using var context = RunAssembler.Assemble(settings, folder, request.Plugins, tokenizer, snapshot, dataset.Conventions, dataset,
             writeModelConfig: !resuming);
         var model = context.Model;
-        log.WriteLine(model.DescribeParameters().Format());
+        var parameters = model.DescribeParameters();
+        log.WriteLine(parameters.Format());
+        Reporting.ParameterFile.Write(folder, parameters);
 
         var training = settings.Training;
         var batches = new ExampleBatches(dataset.Train, context.Encoder, context.Images, context.Collator, (ulong)training.Seed);
@@ -113,10 +116,9 @@ public static class TrainingSession
         using var optimizer = request.Plugins.Optimizer(training.Optimizer).Create(trainable,
             new OptimizerHyperparameters(training.WeightDecay));
         var precision = request.Plugins.Precision(settings.Model.Precision).Create();
-        if (precision.ComputeDtype == ScalarType.BFloat16 && context.Device.type == TorchSharp.DeviceType.CPU && CpuFeatures.HasNativeBf16 == false)
+        if (context.Device.type == TorchSharp.DeviceType.CPU && PrecisionSpeed.Cached().Warning(settings.Model.Precision) is { } slow)
         {
-            log.WriteLine("note: this CPU has no native bf16 (avx512_bf16 / amx_bf16), so bf16 matmuls are emulated and can be " +
-                          "slower than fp32 here; precision = \"fp32\" may train faster on this machine.");
+            log.WriteLine("warning: " + slow);
         }
         if (!resuming && training.VisionWarmupSteps > 0)
         {
@@ -182,6 +184,7 @@ public static class TrainingSession
             validation = summary.LastValidation,
             data = result.DataSummaries,
         }, SummaryJson));
+        log.WriteLine($"report: {Reporting.RunReport.Write(folder)}");
         return result;
     }
 

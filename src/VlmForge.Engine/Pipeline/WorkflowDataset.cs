@@ -102,11 +102,7 @@ public sealed class WorkflowDataset
 
         var conventions = conventionsFor([.. trainRecords, .. validationRecords]);
         var tasks = TasksOf(dataset.Task);
-        var builder = new TaskExampleBuilder(conventions.Conventions.Boxes, new Data.Prompts.TaskInstructions
-        {
-            Grounding = settings.Prompt.GroundingInstruction,
-            Caption = settings.Prompt.CaptionInstruction,
-        });
+        var builder = ExampleBuilder(settings, conventions);
         var train = builder.Build(trainRecords, tasks);
         var validation = builder.Build(validationRecords, tasks);
         if (train.Count == 0)
@@ -140,6 +136,44 @@ public sealed class WorkflowDataset
         }
         Abstractions.IO.DurableFile.WriteAllText(path, text.ToString());
     }
+
+    /// <summary>
+    /// Examples to evaluate a run on from any dataset in the run's format (<c>vlmforge eval --data</c>): a .jsonl file,
+    /// or a folder's <c>test.jsonl</c>, else its <c>validation.jsonl</c>. Records are checked as training data is, with
+    /// the run's <c>dataset.on_error</c>; examples are built for the run's <c>dataset.task</c> and image size.
+    /// </summary>
+    /// <exception cref="DatasetFormatException">A bad record with <c>on_error = "fail"</c>.</exception>
+    /// <exception cref="WorkflowException">The path holds no data file, or no record has the run's task.</exception>
+    public static IReadOnlyList<TaskExample> LoadForEvaluation(WorkflowSettings settings, RunConventions conventions, string path, TextWriter log)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(conventions);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(log);
+        string file = File.Exists(path) ? path
+            : Directory.Exists(path) ? new[] { "test.jsonl", DatasetLayout.ValidationFileName }.Select(name => Path.Combine(path, name)).FirstOrDefault(File.Exists)
+                ?? throw new WorkflowException($"{path} has no test.jsonl or {DatasetLayout.ValidationFileName}; pass the .jsonl file to evaluate on.")
+            : throw new WorkflowException($"{path} does not exist; pass a .jsonl file or a folder with test.jsonl or {DatasetLayout.ValidationFileName}.");
+        var options = new DatasetLoadOptions
+        {
+            OnError = settings.Dataset.OnError == RecordErrorPolicy.Fail ? DatasetErrorPolicy.Fail : DatasetErrorPolicy.Skip,
+        };
+        var loaded = JsonlDatasetLoader.Load(file, options, problem => log.WriteLine($"skipped: {problem}"));
+        log.WriteLine($"data: {loaded.Summary}");
+        var examples = ExampleBuilder(settings, conventions).Build(loaded.Records, TasksOf(settings.Dataset.Task));
+        if (examples.Count == 0)
+            throw new WorkflowException(
+                $"{file}: no record has what the run's dataset.task = \"{DatasetTaskNames.ToTomlName(settings.Dataset.Task)}\" needs " +
+                "(phrase_grounding for grounding, qa for vqa, captions for caption).");
+        return examples;
+    }
+
+    private static TaskExampleBuilder ExampleBuilder(WorkflowSettings settings, RunConventions conventions) =>
+        new(conventions.Conventions.Boxes, new Data.Prompts.TaskInstructions
+        {
+            Grounding = settings.Prompt.GroundingInstruction,
+            Caption = settings.Prompt.CaptionInstruction,
+        });
 
     /// <summary>The tasks a <c>dataset.task</c> value selects; <c>mixed</c> is every task the records carry.</summary>
     public static IReadOnlyList<TaskKind> TasksOf(DatasetTask task) => task switch
