@@ -14,7 +14,7 @@ public static class ParameterFile
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(table);
-        AtomicFile.WriteAllText(Path.Combine(run.Path, FileName), JsonSerializer.Serialize(new
+        Abstractions.IO.DurableFile.WriteAllText(Path.Combine(run.Path, FileName), JsonSerializer.Serialize(new
         {
             rows = table.Rows.Select(r => new
             {

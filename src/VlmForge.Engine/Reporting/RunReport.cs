@@ -35,7 +35,7 @@ public static class RunReport
     {
         ArgumentNullException.ThrowIfNull(run);
         string path = Path.Combine(run.Path, FileName);
-        AtomicFile.WriteAllText(path, Render(run, evaluationFolder ?? run.EvaluationPath));
+        Abstractions.IO.DurableFile.WriteAllText(path, Render(run, evaluationFolder ?? run.EvaluationPath));
         return path;
     }
 

@@ -103,7 +103,7 @@ public sealed record PrecisionSpeed(IReadOnlyDictionary<string, double> Gflops, 
         try
         {
             Directory.CreateDirectory(folder);
-            Runs.AtomicFile.WriteAllText(file, JsonSerializer.Serialize(measured));
+            Abstractions.IO.DurableFile.WriteAllText(file, JsonSerializer.Serialize(measured));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
