@@ -44,6 +44,7 @@ public struct GroundingJsonPrefix
     private long _y1;
     private bool _done;
     private bool _failed;
+    private int _blankRun;
 
     public GroundingJsonPrefix(GroundingConstraintOptions? options)
     {
@@ -136,14 +137,24 @@ public struct GroundingJsonPrefix
         return ok;
     }
 
+    /// <summary>Whitespace allowed in a row between JSON tokens (indentation included); more is a model stuck in blanks.</summary>
+    private const int MaxBlankRun = 16;
+
     private bool StepStructure(char c)
     {
         bool whitespace = c is ' ' or '\t' or '\n' or '\r';
+        _blankRun = whitespace ? _blankRun + 1 : 0;
+        if (whitespace && _blankRun > MaxBlankRun)
+        {
+            return false;
+        }
         if (_depth == 0)
         {
             if (whitespace)
             {
-                return true;
+                // Nothing comes before the answer's object: a weakly trained model would otherwise fill every allowed
+                // token with blanks and never start it.
+                return _done;
             }
 
             if (_done || c != '{')
