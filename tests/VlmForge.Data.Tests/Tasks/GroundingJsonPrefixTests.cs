@@ -27,6 +27,14 @@ public class GroundingJsonPrefixTests
         Assert.Equal(PrefixStatus.Complete, GroundingJsonPrefix.Check(Answer + " \n", Square64));
     }
 
+    [Fact]
+    public void Blanks_may_not_come_before_the_answer_or_run_on_between_its_tokens()
+    {
+        Assert.NotEqual(PrefixStatus.Prefix, GroundingJsonPrefix.Check(" {", Square64));
+        Assert.Equal(PrefixStatus.Prefix, GroundingJsonPrefix.Check("{" + new string(' ', 16) + "\"phrase_grounding\"", Square64));
+        Assert.NotEqual(PrefixStatus.Prefix, GroundingJsonPrefix.Check("{" + new string(' ', 17), Square64));
+    }
+
     [Theory]
     [InlineData("x")]
     [InlineData("{\"phrase_groundinx")]
