@@ -273,7 +273,9 @@ public static class TrainingSession
     private static string Describe(TrainingPlan plan, WorkflowDataset dataset, WorkflowSettings settings) => Invariant(
         $"plan: {dataset.TrainRecords} training images, {plan.Examples} examples ({string.Join("+", dataset.Tasks.Select(TaskKinds.Name))}), ") +
         Invariant($"{dataset.Validation.Count} validation examples; batch {plan.BatchSize} x accumulation {plan.GradientAccumulation} = ") +
-        Invariant($"effective batch {plan.EffectiveBatchSize}; {plan.StepsPerEpoch} steps/epoch x {plan.Epochs} epochs = {plan.TotalSteps} steps, ") +
+        Invariant($"effective batch {plan.EffectiveBatchSize}; {plan.StepsPerEpoch} steps/epoch x {plan.Epochs} epochs = {(long)plan.StepsPerEpoch * plan.Epochs} steps") +
+        (plan.TotalSteps < (long)plan.StepsPerEpoch * plan.Epochs ? Invariant($", capped by max_steps = {plan.TotalSteps}") : "") +
+        Invariant($": {plan.TotalSteps} steps, ") +
         Invariant($"{plan.TotalUpdates} updates; {settings.Training.Optimizer}{OptimizerTable(settings)} lr {settings.Training.LearningRate:G3} ({settings.Training.LrSchedule.ToTomlName()}), ") +
         Invariant($"weight decay {settings.Training.WeightDecay:G3}, ") +
         Invariant($"{settings.Model.Precision}, {settings.Model.TrainingMode.ToTomlName()}, quantization {settings.Model.Quantization}");
