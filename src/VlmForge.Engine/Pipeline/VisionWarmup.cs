@@ -55,18 +55,6 @@ public static class VisionWarmup
             }
             var pixels = stack(chosen.Select(i => images[i].Image.ToTensor()).ToArray()).to(device);
             var regions = chosen.Select(i => ModelRegions.From(images[i].Regions)).ToArray();
-            if (step == 1 && Environment.GetEnvironmentVariable("VLMF_DEBUG") is not null)
-            {
-                for (int b = 0; b < 3; b++)
-                {
-                    foreach (var r in regions[b])
-                    {
-                        int cx = (int)r.CenterX, cy = (int)r.CenterY;
-                        var px = pixels[b, .., cy, cx].cpu().data<float>().ToArray();
-                        log.WriteLine($"DEBUG img {b} box {r.X1},{r.Y1},{r.X2},{r.Y2} tokens [{string.Join(",", r.PhraseTokenIds)}] rgb@centre {string.Join(",", px.Select(v => (int)((v * 0.5 + 0.5) * 255)))}");
-                    }
-                }
-            }
             optimizer.zero_grad();
             var loss = objective.ObjectiveLoss(pixels, regions);
             loss.Total.backward();
