@@ -6,6 +6,7 @@ using VlmForge.Data.Tokenization;
 using VlmForge.Engine.Plugins;
 using VlmForge.Models.Lora;
 using VlmForge.Models.Modeling;
+using VlmForge.Models.StateDicts;
 using VlmForge.Models.Tiny;
 using VlmForge.Models.Training;
 using VlmForge.Settings;
@@ -85,11 +86,26 @@ public static class ModelFactory
         return ids;
     }
 
-    /// <summary>Creates the tiny model with weights drawn from <paramref name="seed"/> (the same seed gives the same weights).</summary>
-    public static IVisionLanguageModel CreateTiny(TinyVlmConfig config, ModelSetup setup, long seed)
+    /// <summary>
+    /// Creates the tiny model with weights drawn from <paramref name="seed"/> (the same seed gives the same weights), or
+    /// with <paramref name="pretrained"/>'s weights (the seed then only draws the new adapters).
+    /// </summary>
+    public static IVisionLanguageModel CreateTiny(TinyVlmConfig config, ModelSetup setup, long seed, TinyBase? pretrained = null)
     {
         torch.manual_seed(seed);
-        return TinyVlm.Create(config, setup);
+        if (pretrained is null)
+        {
+            return TinyVlm.Create(config, setup);
+        }
+        using var weights = pretrained.OpenWeights();
+        try
+        {
+            return TinyVlm.Create(config, setup, weights, pretrained.WeightsPath);
+        }
+        catch (StateDictMismatchException e)
+        {
+            throw new WorkflowException($"model.path = \"{pretrained.Path}\": {e.Message}", e);
+        }
     }
 
     public static void SaveTinyConfig(TinyVlmConfig config, string path)

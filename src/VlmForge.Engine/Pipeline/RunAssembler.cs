@@ -38,6 +38,25 @@ public static class RunAssembler
         return settings.Model.Family == ModelFamily.Tiny ? null : FamilySnapshot.Open(settings);
     }
 
+    /// <summary>The pretrained tiny base at model.path, or null (a real family, or a tiny model from random weights).</summary>
+    /// <exception cref="WorkflowException">model.path does not hold a tiny base that fits dataset.image_size.</exception>
+    public static TinyBase? TinyBaseOf(WorkflowSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Model.Family != ModelFamily.Tiny || settings.Model.Path is not { Length: > 0 } path)
+        {
+            return null;
+        }
+        var found = TinyBase.Open(settings.ResolvePath(path));
+        if (found.Config.ImageSize != settings.Dataset.ImageSize)
+        {
+            throw new WorkflowException(
+                $"model.path = \"{path}\" was pretrained on {found.Config.ImageSize} px images, but dataset.image_size is {settings.Dataset.ImageSize}; " +
+                $"set dataset.image_size = {found.Config.ImageSize}.");
+        }
+        return found;
+    }
+
     /// <summary>How the run's conventions follow from its dataset's records.</summary>
     public static Func<IReadOnlyList<DatasetRecord>, RunConventions> ConventionsFor(WorkflowSettings settings, FamilySnapshot? snapshot)
     {
@@ -82,11 +101,18 @@ public static class RunAssembler
             var tiny = tokenizer as TinyTokenizer
                 ?? throw new ArgumentException("The tiny model needs the run's TinyTokenizer.", nameof(tokenizer));
             var configPath = RunFiles.ModelConfig(folder);
+            var pretrained = TinyBaseOf(settings);
             var config = writeModelConfig || !File.Exists(configPath)
-                ? ModelFactory.TinyConfig(tiny, settings.Dataset.ImageSize)
+                ? pretrained?.Config ?? ModelFactory.TinyConfig(tiny, settings.Dataset.ImageSize)
                 : ModelFactory.LoadTinyConfig(configPath);
+            if (pretrained is not null && config.VocabSize != tiny.VocabularySize)
+            {
+                throw new WorkflowException(
+                    $"model.path = \"{pretrained.Path}\" has a vocabulary of {config.VocabSize} tokens, but the run's tokenizer has {tiny.VocabularySize}: " +
+                    "a run on a tiny base uses the base's tokenizer; start a new run.");
+            }
             if (writeModelConfig) ModelFactory.SaveTinyConfig(config, configPath);
-            model = ModelFactory.CreateTiny(config, setup, settings.Training.Seed);
+            model = ModelFactory.CreateTiny(config, setup, settings.Training.Seed, pretrained);
             padId = tiny.PadId;
         }
         else

@@ -95,6 +95,14 @@ public static class TrainingSession
         {
             tokenizer = TinyTokenizer.Load(RunFiles.TokenizerFolder(folder));
         }
+        else if (RunAssembler.TinyBaseOf(settings) is { } pretrained)
+        {
+            // The base's weights are tied to its token ids: the run keeps its tokenizer (words it lacks are spelled in characters).
+            var baseTokenizer = pretrained.LoadTokenizer();
+            baseTokenizer.Save(RunFiles.TokenizerFolder(folder));
+            tokenizer = baseTokenizer;
+            log.WriteLine($"model: the tiny base at {pretrained.Path}");
+        }
         else
         {
             var tiny = TinyTokenizer.Build(TaskExampleBuilder.Texts(dataset.Train, settings.Prompt.System),
@@ -111,7 +119,7 @@ public static class TrainingSession
         Reporting.ParameterFile.Write(folder, parameters);
 
         var training = settings.Training;
-        var batches = new ExampleBatches(dataset.Train, context.Encoder, context.Images, context.Collator, (ulong)training.Seed);
+        var batches = new ExampleBatches(dataset.Train, context.Encoder, context.Images, context.Collator, (ulong)training.Seed, groupByLength: training.GroupByLength);
         var trainable = model.TrainableParameters();
         using var optimizer = request.Plugins.Optimizer(training.Optimizer).Create(trainable,
             new OptimizerHyperparameters(training.WeightDecay));
@@ -126,7 +134,14 @@ public static class TrainingSession
                 throw new WorkflowException(
                     $"training.vision_warmup_steps = {training.VisionWarmupSteps}, but this model's vision side has no objective of its own " +
                     "(only the tiny family's detector has one). Set vision_warmup_steps = 0.");
-            VisionWarmup.Run(objective, batches.AnnotatedImages(), training.VisionWarmupSteps, training.BatchSize, training.LearningRate,
+            if (!objective.Trainable)
+                throw new WorkflowException(
+                    $"training.vision_warmup_steps = {training.VisionWarmupSteps}, but with training_mode = \"lora\" the detector is frozen " +
+                    "(LoRA trains adapters only; a pretrained base's detector has already learned). Set vision_warmup_steps = 0, " +
+                    "or training_mode = \"full\" to train the detector.");
+            var heldOut = new ExampleBatches(dataset.Validation, context.Encoder, context.Images, context.Collator, (ulong)training.Seed)
+                .AnnotatedImages();
+            VisionWarmup.Run(objective, batches.AnnotatedImages(), heldOut, training.VisionWarmupSteps, training.BatchSize, training.LearningRate,
                 (ulong)training.Seed, context.Device, log);
         }
         var validator = request.Validator(context);
