@@ -71,6 +71,7 @@ public static class PlanCommand
             return 1;
         }
 
+        if (result.FamilyDefaultsNote is { } note && !json) output.WriteLine(note);
         if (PrecisionAdvice.Warning(settings) is { } slow)
             output.WriteLine($"warning: {slow}");
 

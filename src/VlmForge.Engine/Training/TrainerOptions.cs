@@ -6,7 +6,11 @@ public sealed record TrainerOptions
     public required int Epochs { get; init; }
     public required int BatchSize { get; init; }
     public int GradientAccumulation { get; init; } = 1;
+    /// <summary>Stop after this many steps (batches); 0 = no limit. <see cref="MaxUpdates"/> wins when set.</summary>
     public long MaxSteps { get; init; }
+
+    /// <summary>Stop after this many optimizer updates (training.max_steps); 0 = no limit.</summary>
+    public long MaxUpdates { get; init; }
     public required double LearningRate { get; init; }
     public ScheduleKind Schedule { get; init; } = ScheduleKind.Constant;
     public long WarmupUpdates { get; init; }
