@@ -10,6 +10,7 @@ using VlmForge.Models.Modeling;
 using VlmForge.Models.Peft;
 using VlmForge.Models.Safetensors;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 using static TorchSharp.torch;
 
 namespace VlmForge.Engine.Export;

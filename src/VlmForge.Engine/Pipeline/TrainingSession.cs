@@ -238,12 +238,7 @@ public static class TrainingSession
             GradientAccumulation = t.GradientAccumulation,
             MaxSteps = t.MaxSteps,
             LearningRate = t.LearningRate,
-            Schedule = t.LrSchedule switch
-            {
-                LrSchedule.Linear => ScheduleKind.Linear,
-                LrSchedule.Cosine => ScheduleKind.Cosine,
-                _ => ScheduleKind.Constant,
-            },
+            Schedule = t.LrSchedule,
             WarmupUpdates = t.WarmupSteps,
             EvalIntervalUpdates = t.EvalInterval,
             CheckpointIntervalUpdates = t.CheckpointInterval,

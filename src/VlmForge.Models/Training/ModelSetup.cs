@@ -1,5 +1,6 @@
 using VlmForge.Abstractions.Quantization;
 using VlmForge.Models.Lora;
+using VlmForge.Settings;
 using static TorchSharp.torch;
 
 namespace VlmForge.Models.Training;

@@ -1,6 +1,7 @@
 using TorchSharp;
 using VlmForge.Models.Layers;
 using VlmForge.Models.Lora;
+using VlmForge.Settings;
 using static TorchSharp.torch;
 
 namespace VlmForge.Models.Training;

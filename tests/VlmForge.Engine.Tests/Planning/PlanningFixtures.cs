@@ -3,6 +3,7 @@ using VlmForge.Engine.Planning.Memory;
 using VlmForge.Models.Presets;
 using VlmForge.Models.Tiny;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 
 namespace VlmForge.Engine.Tests.Planning;
 

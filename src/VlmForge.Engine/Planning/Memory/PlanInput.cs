@@ -1,5 +1,6 @@
 using VlmForge.Engine.Planning.Architecture;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 
 namespace VlmForge.Engine.Planning.Memory;
 

@@ -6,6 +6,7 @@ using VlmForge.Engine.Planning.Memory;
 using VlmForge.Engine.Planning.Remedies;
 using VlmForge.Engine.Planning.Workflow;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 
 namespace VlmForge.Engine.Planning.Output;
 

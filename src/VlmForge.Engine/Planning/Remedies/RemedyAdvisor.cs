@@ -1,5 +1,6 @@
 using VlmForge.Engine.Planning.Memory;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 
 namespace VlmForge.Engine.Planning.Remedies;
 

@@ -17,7 +17,6 @@ using VlmForge.Models.Families.SmolVlm;
 using VlmForge.Models.Presets;
 using VlmForge.Models.Tiny;
 using VlmForge.Settings;
-using ModelTrainingMode = VlmForge.Models.Training.TrainingMode;
 
 namespace VlmForge.Engine.Planning.Workflow;
 
@@ -163,7 +162,7 @@ public static class WorkflowPlanner
         return new PlanInput
         {
             Model = shape,
-            Mode = lora ? ModelTrainingMode.Lora : ModelTrainingMode.Full,
+            Mode = model.TrainingMode,
             Lora = lora ? LoraFor(model) : null,
             Quantization = QuantizationPlan.FromName(model.Quantization, model.DoubleQuantization),
             Precision = PrecisionPlan.FromName(model.Precision),
