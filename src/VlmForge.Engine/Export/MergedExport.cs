@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using TorchSharp;
+using VlmForge.Abstractions.IO;
 using VlmForge.Data.Batching;
 using VlmForge.Data.Tasks;
 using VlmForge.Engine.Pipeline;
@@ -127,8 +128,7 @@ public static class MergedExport
             return new MergedExportResult(partial, files, dtype, check);
         }
 
-        if (Directory.Exists(target)) Directory.Delete(target);
-        Directory.Move(partial, target);
+        DurableFile.PublishFolder(partial, target);
         return new MergedExportResult(target, [.. files.Select(f => Path.Combine(target, Path.GetFileName(f)))], dtype, check);
     }
 

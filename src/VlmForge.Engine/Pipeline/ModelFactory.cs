@@ -24,13 +24,11 @@ public static class ModelFactory
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(plugins);
         bool lora = model.TrainingMode == TrainingMode.Lora;
-        // "none" stores plain weights: passing no quantizer keeps ordinary linear layers (which LoRA can merge into).
-        IQuantizerPlugin? quantizer = model.Quantization == "none" ? null : plugins.Quantizer(model.Quantization);
         return new ModelSetup
         {
             Mode = model.TrainingMode,
             Lora = lora ? new LoraSettings(model.LoraRank, model.LoraAlpha, model.LoraDropout, [.. model.LoraTargetModules]) : null,
-            Quantizer = quantizer,
+            Quantizer = plugins.Quantizer(model.Quantization),
             QuantizationOptions = new QuantizationOptions(model.DoubleQuantization),
             ComputeDtype = computeDtype,
             GradientCheckpointing = model.GradientCheckpointing,

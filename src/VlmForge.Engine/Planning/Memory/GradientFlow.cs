@@ -20,7 +20,7 @@ internal sealed class GradientFlow
         ComputeBytes = input.Precision.BytesPerValue;
         Rank = Full ? 0 : input.Lora!.Rank;
         Dropout = Full ? 0 : input.Lora!.Dropout;
-        Quantized = !Full && input.Quantization.FourBit;
+        Quantized = !Full && input.Quantization.Quantized;
         VisionStores = Trains(ModelPart.Vision);
         ConnectorStores = VisionStores || Trains(ModelPart.Connector);
         DecoderStores = ConnectorStores || Trains(ModelPart.Decoder);

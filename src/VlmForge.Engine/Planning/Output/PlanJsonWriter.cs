@@ -48,7 +48,7 @@ public static class PlanJsonWriter
                 LoraTargetModules = input.Lora?.TargetModules,
                 Quantization = input.Quantization.Name,
                 DoubleQuantization = input.Quantization.DoubleQuantization,
-                BitsPerQuantizedWeight = input.Quantization.FourBit ? input.Quantization.BitsPerWeight(input.Precision.BytesPerValue) : (double?)null,
+                BitsPerQuantizedWeight = input.Quantization.Quantized ? input.Quantization.BitsPerWeight(input.Precision.BytesPerValue) : (double?)null,
                 Precision = input.Precision.Name,
                 Optimizer = input.Optimizer.Name,
                 OptimizerStateTensors = input.Optimizer.StateTensorsPerParameter,

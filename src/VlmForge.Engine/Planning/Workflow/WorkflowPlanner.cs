@@ -1,4 +1,5 @@
 using System.Globalization;
+using VlmForge.Abstractions.Quantization;
 using VlmForge.Data.Datasets;
 using VlmForge.Data.Families;
 using VlmForge.Data.Geometry;
@@ -33,15 +34,17 @@ public static class WorkflowPlanner
 
     /// <summary>Plans <paramref name="settings"/>.</summary>
     /// <param name="settings">The validated workflow.</param>
+    /// <param name="quantizers">The installed quantizers by name (<see cref="Plugins.PluginCatalog.Quantizer"/>): each says how it stores a weight.</param>
     /// <param name="options">GPU memory and throughput.</param>
     /// <param name="configName">How to name the config in the plan.</param>
     /// <exception cref="PlanningException">
     /// The workflow cannot be planned (the message says why and what to change), for example no released checkpoint of
     /// the family has that size.
     /// </exception>
-    public static MemoryPlan Plan(WorkflowSettings settings, PlanOptions options, string configName)
+    public static MemoryPlan Plan(WorkflowSettings settings, Func<string, IQuantizerPlugin> quantizers, PlanOptions options, string configName)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(quantizers);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(configName);
         var assumptions = new List<string>();
@@ -116,7 +119,7 @@ public static class WorkflowPlanner
         if (counter is HeuristicTokenCounter heuristic)
             assumptions.Add(heuristic.Description + ".");
         var sequence = new SequenceShape(1, imageTokens, visionTokens, maxText, meanText);
-        var input = Input(settings, shape, sequence);
+        var input = Input(settings, quantizers, shape, sequence);
         var estimate = MemoryEstimator.Estimate(input);
         if (!input.Optimizer.Known)
             assumptions.Add($"training.optimizer = \"{input.Optimizer.Name}\" is not a known optimizer: two float32 state tensors per parameter (like AdamW) are assumed.");
@@ -129,7 +132,8 @@ public static class WorkflowPlanner
         int? largest = null;
         if (gpu is not null)
         {
-            remedies = RemedyAdvisor.Suggest(input, gpu, SmallerModels(settings, tinyShapeFor), LoraFor(settings.Model));
+            var nf4 = QuantizationPlan.Of(quantizers("nf4"), new QuantizationOptions(settings.Model.DoubleQuantization));
+            remedies = RemedyAdvisor.Suggest(input, gpu, SmallerModels(settings, tinyShapeFor), LoraFor(settings.Model), nf4);
             if (gpu.IsComfortable(estimate.TotalBytes))
                 largest = RemedyAdvisor.LargestComfortableBatch(input, gpu);
         }
@@ -154,9 +158,10 @@ public static class WorkflowPlanner
     }
 
     /// <summary>The plan input of <paramref name="settings"/> for an architecture and sequence.</summary>
-    public static PlanInput Input(WorkflowSettings settings, ModelShape shape, SequenceShape sequence)
+    public static PlanInput Input(WorkflowSettings settings, Func<string, IQuantizerPlugin> quantizers, ModelShape shape, SequenceShape sequence)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(quantizers);
         var model = settings.Model;
         bool lora = model.TrainingMode == TrainingMode.Lora;
         return new PlanInput
@@ -164,7 +169,7 @@ public static class WorkflowPlanner
             Model = shape,
             Mode = model.TrainingMode,
             Lora = lora ? LoraFor(model) : null,
-            Quantization = QuantizationPlan.FromName(model.Quantization, model.DoubleQuantization),
+            Quantization = QuantizationPlan.Of(quantizers(model.Quantization), new QuantizationOptions(model.DoubleQuantization)),
             Precision = PrecisionPlan.FromName(model.Precision),
             Optimizer = OptimizerPlan.FromName(settings.Training.Optimizer),
             BatchSize = settings.Training.BatchSize,
