@@ -7,14 +7,13 @@ using VlmForge.Data.Prompts;
 using VlmForge.Data.Tasks;
 using VlmForge.Data.Tokenization;
 using VlmForge.Data.Tokenization.HuggingFace;
+using VlmForge.Engine.Families;
 using VlmForge.Engine.Pipeline;
 using VlmForge.Engine.Planning.Architecture;
 using VlmForge.Engine.Planning.Memory;
 using VlmForge.Engine.Planning.Remedies;
 using VlmForge.Engine.Planning.Time;
 using VlmForge.Models.Families;
-using VlmForge.Models.Families.Qwen25Vl;
-using VlmForge.Models.Families.SmolVlm;
 using VlmForge.Models.Presets;
 using VlmForge.Models.Tiny;
 using VlmForge.Settings;
@@ -87,30 +86,14 @@ public static class WorkflowPlanner
         else
         {
             var resolved = ResolvedModel.Resolve(settings, assumptions);
-            shape = ModelShapes.From(resolved.Config, resolved.Name);
+            var familyOf = ModelFamilyRegistry.Of(resolved.Config);
+            shape = familyOf.Shape(resolved.Config, resolved.Name);
             (modelName, modelSource) = (resolved.Name, resolved.Source);
-            switch (resolved.Config)
-            {
-                case Qwen25VlConfig qwen:
-                {
-                    var resize = SmartResize.Qwen25Vl with { Factor = qwen.Vision.Factor };
-                    int fixedSide = side % resize.Factor == 0 ? side : Qwen25VlImageSizing.DefaultSide;
-                    conventions = Qwen25VlImageSizing.Conventions(originals, resize, fixedSide);
-                    var modelSize = originals.Count == 1 ? resize.Apply(originals[0]) : new ImageSize(fixedSide, fixedSide);
-                    if (originals.Count > 1)
-                        assumptions.Add($"the images have {originals.Count} different sizes: each is resized to {fixedSide}x{fixedSide} (one image size per run).");
-                    imageTokens = Qwen25VlImageSizing.ImageTokenCount(modelSize, resize.Factor);
-                    visionTokens = imageTokens * qwen.Vision.SpatialMergeSize * qwen.Vision.SpatialMergeSize;
-                    break;
-                }
-                case Idefics3Config smol:
-                    conventions = FamilyDataConventions.SmolVlm(side);
-                    imageTokens = smol.ImageTokenCount;
-                    visionTokens = smol.PatchGrid * smol.PatchGrid;
-                    break;
-                default:
-                    throw new PlanningException($"No image processing is known for the {resolved.Config.Family} family.", "model.family");
-            }
+            var run = familyOf.Conventions(resolved.Config, resize: null, originals, side);
+            conventions = run.Conventions;
+            if (originals.Count > 1 && run.Conventions.Boxes is FixedSizeBoxConvention)
+                assumptions.Add($"the images have {originals.Count} different sizes: each is resized to {run.ModelImage.Width}x{run.ModelImage.Height} (one image size per run).");
+            (imageTokens, visionTokens) = familyOf.ImageTokens(resolved.Config, run.ModelImage);
             examples = BuildExamples(settings, dataset, conventions);
             counter = (ITokenCounter?)SnapshotCounter(resolved, assumptions) ?? new HeuristicTokenCounter();
         }
@@ -257,7 +240,7 @@ public static class WorkflowPlanner
         return ModelPresets.All
             .Where(p => p.Family == family && ModelPresets.Sizes.ToList().IndexOf(p.Size) < current)
             .OrderByDescending(p => ModelPresets.Sizes.ToList().IndexOf(p.Size))
-            .Select(p => new SmallerModel(p.Size, p.Repository, ModelShapes.From(p.Config, p.Repository)))
+            .Select(p => new SmallerModel(p.Size, p.Repository, ModelFamilyRegistry.Of(p.Config).Shape(p.Config, p.Repository)))
             .ToList();
     }
 }
