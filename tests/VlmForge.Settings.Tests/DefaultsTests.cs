@@ -1,4 +1,5 @@
 using VlmForge.Abstractions.Settings;
+using VlmForge.Settings;
 
 namespace VlmForge.Settings.Tests;
 

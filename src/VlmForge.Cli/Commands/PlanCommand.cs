@@ -78,7 +78,7 @@ public static class PlanCommand
         MemoryPlan plan;
         try
         {
-            plan = WorkflowPlanner.Plan(settings, new PlanOptions { GpuMemoryGiB = gpuMemory, SustainedTflops = tflops }, path);
+            plan = WorkflowPlanner.Plan(settings, catalog.Quantizer, new PlanOptions { GpuMemoryGiB = gpuMemory, SustainedTflops = tflops }, path);
         }
         catch (PlanningException e)
         {

@@ -42,6 +42,22 @@ public static class Qwen25VlImageSizing
         return new FamilyDataConventions("qwen2.5-vl", ChatTemplates.Qwen25Vl, ImageNormalization.OpenAiClip, boxes);
     }
 
+    /// <summary>
+    /// A run's conventions and the one size every image is resized to, for images of the original sizes
+    /// <paramref name="originals"/>: the smart resize when they share one size, else a square of
+    /// <paramref name="datasetImageSize"/> (dataset.image_size) when it is a multiple of the factor, else of
+    /// <see cref="DefaultSide"/>. The planner and the run size images with this one formula.
+    /// </summary>
+    public static (FamilyDataConventions Conventions, ImageSize ModelImage) ForRun(IEnumerable<ImageSize> originals, SmartResize resize, int datasetImageSize)
+    {
+        ArgumentNullException.ThrowIfNull(originals);
+        ArgumentNullException.ThrowIfNull(resize);
+        var distinct = originals.Distinct().ToList();
+        int side = datasetImageSize > 0 && datasetImageSize % resize.Factor == 0 ? datasetImageSize : DefaultSide;
+        var conventions = Conventions(distinct, resize, side);
+        return (conventions, distinct.Count == 1 ? resize.Apply(distinct[0]) : new ImageSize(side, side));
+    }
+
     /// <summary>Image placeholder tokens of one image the model sees at <paramref name="modelSize"/> (one per factor x factor cell).</summary>
     public static int ImageTokenCount(ImageSize modelSize, int factor = 28)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using TorchSharp;
+using VlmForge.Abstractions.IO;
 using VlmForge.Data.Batching;
 using VlmForge.Data.Tasks;
 using VlmForge.Engine.Pipeline;
@@ -10,6 +11,7 @@ using VlmForge.Models.Modeling;
 using VlmForge.Models.Peft;
 using VlmForge.Models.Safetensors;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 using static TorchSharp.torch;
 
 namespace VlmForge.Engine.Export;
@@ -117,8 +119,7 @@ public static class MergedExport
             return new MergedExportResult(partial, files, dtype, check);
         }
 
-        if (Directory.Exists(target)) Directory.Delete(target);
-        Directory.Move(partial, target);
+        DurableFile.PublishFolder(partial, target);
         return new MergedExportResult(target, [.. files.Select(f => Path.Combine(target, Path.GetFileName(f)))], dtype, check);
     }
 

@@ -1,12 +1,11 @@
-using System.Text.Json;
 using VlmForge.Data.Families;
+using VlmForge.Engine.Families;
+using VlmForge.Engine.Families.Qwen25Vl;
 using VlmForge.Data.Geometry;
 using VlmForge.Data.Images;
 using VlmForge.Data.Prompts;
 using VlmForge.Data.Tokenization.HuggingFace;
 using VlmForge.Models.Families;
-using VlmForge.Models.Families.Qwen25Vl;
-using VlmForge.Models.Families.SmolVlm;
 using VlmForge.Models.Tiny;
 using VlmForge.Settings;
 
@@ -20,15 +19,19 @@ namespace VlmForge.Engine.Pipeline;
 public sealed class FamilySnapshot
 {
     /// <summary>Qwen's processor settings file; its min_pixels / max_pixels bound the smart resize.</summary>
-    public const string PreprocessorConfigFileName = "preprocessor_config.json";
+    public const string PreprocessorConfigFileName = Qwen25VlFamily.PreprocessorConfigFileName;
 
-    private FamilySnapshot(SnapshotFolder folder, ModelVocabularyTokenizer tokenizer, ChatTemplate template, SmartResize? resize)
+    private FamilySnapshot(IModelFamily family, SnapshotFolder folder, ModelVocabularyTokenizer tokenizer, ChatTemplate template, SmartResize? resize)
     {
+        Family = family;
         Folder = folder;
         Tokenizer = tokenizer;
         Template = template;
         Resize = resize;
     }
+
+    /// <summary>The registered family the snapshot belongs to.</summary>
+    public IModelFamily Family { get; }
 
     public SnapshotFolder Folder { get; }
 
@@ -93,52 +96,23 @@ public sealed class FamilySnapshot
 
         var template = ChatTemplates.ForFamily(folder.Config.Family);
         CheckTokenizer(tokenizer, template, folder.Config, configured);
-        var resize = folder.Config is Qwen25VlConfig qwen ? ReadSmartResize(folder.Path, qwen, configured) : null;
-        return new FamilySnapshot(folder, new ModelVocabularyTokenizer(tokenizer, folder.Config.VocabSize), template, resize);
+        var registered = ModelFamilyRegistry.Of(folder.Config);
+        var resize = registered.ReadResize(folder.Config, folder.Path, configured);
+        return new FamilySnapshot(registered, folder, new ModelVocabularyTokenizer(tokenizer, folder.Config.VocabSize), template, resize);
     }
 
     /// <summary>
     /// The data conventions and the one image size of a run whose images have the original sizes
-    /// <paramref name="originals"/>. Qwen2.5-VL: the smart resize when every image has one size, else a square of
-    /// dataset.image_size (when a multiple of the factor, else 448) - see <see cref="Qwen25VlImageSizing"/>. SmolVLM:
-    /// its encoder's square.
+    /// <paramref name="originals"/>, as the family sizes them (<see cref="IModelFamily.Conventions(IFamilyConfig, SmartResize?, IReadOnlyList{ImageSize}, int)"/>).
     /// </summary>
     public RunConventions Conventions(IEnumerable<ImageSize> originals, int datasetImageSize)
     {
         ArgumentNullException.ThrowIfNull(originals);
-        if (Resize is null)
-        {
-            return SmolConventions();
-        }
-        var distinct = originals.Distinct().ToList();
-        if (distinct.Count == 0)
-            throw new WorkflowException("The dataset has no images to size the Qwen2.5-VL inputs from.");
-        int side = datasetImageSize > 0 && datasetImageSize % Resize.Factor == 0 ? datasetImageSize : Qwen25VlImageSizing.DefaultSide;
-        var conventions = Qwen25VlImageSizing.Conventions(distinct, Resize, side);
-        var size = distinct.Count == 1 ? Resize.Apply(distinct[0]) : new ImageSize(side, side);
-        return new RunConventions(conventions, size);
+        return Family.Conventions(Config, Resize, [.. originals.Distinct()], datasetImageSize);
     }
 
-    /// <summary>
-    /// The conventions of a trained run from the image size it recorded, for images of any size (generation): Qwen2.5-VL
-    /// stretches every image to that size, as the run did when its images differed (and what the smart resize gave when
-    /// they did not).
-    /// </summary>
-    public RunConventions Conventions(ImageSize trained)
-    {
-        if (Resize is null)
-        {
-            return SmolConventions();
-        }
-        var conventions = new FamilyDataConventions("qwen2.5-vl", ChatTemplates.Qwen25Vl, ImageNormalization.OpenAiClip, new FixedSizeBoxConvention(trained));
-        return new RunConventions(conventions, trained);
-    }
-
-    private RunConventions SmolConventions()
-    {
-        int side = ((Idefics3Config)Config).Vision.ImageSize;
-        return new RunConventions(FamilyDataConventions.SmolVlm(side), new ImageSize(side, side));
-    }
+    /// <summary>The conventions of a trained run from the image size it recorded, for images of any size (generation).</summary>
+    public RunConventions Conventions(ImageSize trained) => Family.Conventions(Config, Resize, trained);
 
     private static void CheckTokenizer(HuggingFaceTokenizer tokenizer, ChatTemplate template, IFamilyConfig config, string configured)
     {
@@ -167,41 +141,6 @@ public sealed class FamilySnapshot
                 $"{config.VocabSize}; the tokenizer files belong to another model.");
         }
     }
-
-    /// <summary>The smart resize of the snapshot: factor from config.json, pixel bounds from preprocessor_config.json when present.</summary>
-    private static SmartResize ReadSmartResize(string folder, Qwen25VlConfig config, string configured)
-    {
-        var resize = SmartResize.Qwen25Vl with { Factor = config.Vision.Factor };
-        var file = System.IO.Path.Combine(folder, PreprocessorConfigFileName);
-        if (!File.Exists(file))
-        {
-            return resize;
-        }
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(file));
-            var root = document.RootElement;
-            // Newer processors nest the bounds as size.shortest_edge / size.longest_edge; older ones have min/max_pixels.
-            int? min = Int(root, "min_pixels") ?? (root.TryGetProperty("size", out var size) ? Int(size, "shortest_edge") : null);
-            int? max = Int(root, "max_pixels") ?? (root.TryGetProperty("size", out var size2) ? Int(size2, "longest_edge") : null);
-            resize = resize with { MinPixels = min ?? resize.MinPixels, MaxPixels = max ?? resize.MaxPixels };
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-        {
-            throw new WorkflowException($"model.path = \"{configured}\": {file} is not a valid processor config ({e.Message}).", e);
-        }
-        if (resize.MinPixels <= 0 || resize.MaxPixels < resize.MinPixels)
-        {
-            throw new WorkflowException(
-                $"model.path = \"{configured}\": {file} has min_pixels {resize.MinPixels} and max_pixels {resize.MaxPixels}; they must be positive with min <= max.");
-        }
-        return resize;
-    }
-
-    private static int? Int(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
-            ? value.GetInt32()
-            : null;
 }
 
 /// <summary>A run's data conventions and the one size (width x height) every image is resized to.</summary>

@@ -11,8 +11,6 @@ using VlmForge.Models.Tiny;
 using VlmForge.Models.Training;
 using VlmForge.Settings;
 using static TorchSharp.torch;
-using ModelTrainingMode = VlmForge.Models.Training.TrainingMode;
-using SettingsTrainingMode = VlmForge.Settings.TrainingMode;
 
 namespace VlmForge.Engine.Pipeline;
 
@@ -26,14 +24,12 @@ public static class ModelFactory
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(plugins);
-        bool lora = model.TrainingMode == SettingsTrainingMode.Lora;
-        // "none" stores plain weights: passing no quantizer keeps ordinary linear layers (which LoRA can merge into).
-        IQuantizerPlugin? quantizer = model.Quantization == "none" ? null : plugins.Quantizer(model.Quantization);
+        bool lora = model.TrainingMode == TrainingMode.Lora;
         return new ModelSetup
         {
-            Mode = lora ? ModelTrainingMode.Lora : ModelTrainingMode.Full,
+            Mode = model.TrainingMode,
             Lora = lora ? new LoraSettings(model.LoraRank, model.LoraAlpha, model.LoraDropout, [.. model.LoraTargetModules]) : null,
-            Quantizer = quantizer,
+            Quantizer = plugins.Quantizer(model.Quantization),
             QuantizationOptions = new QuantizationOptions(model.DoubleQuantization),
             ComputeDtype = computeDtype,
             GradientCheckpointing = model.GradientCheckpointing,

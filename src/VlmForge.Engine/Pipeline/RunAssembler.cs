@@ -10,7 +10,6 @@ using VlmForge.Data.Tokenization;
 using VlmForge.Engine.Plugins;
 using VlmForge.Engine.Runs;
 using VlmForge.Models.Families;
-using VlmForge.Models.Families.Qwen25Vl;
 using VlmForge.Models.Modeling;
 using VlmForge.Models.Peft;
 using VlmForge.Models.Safetensors;
@@ -200,18 +199,7 @@ public static class RunAssembler
     /// <summary>Loads the snapshot for training with <paramref name="setup"/>; LoRA adapters start from the run's seed.</summary>
     private static RunImageModel LoadFamily(WorkflowSettings settings, FamilySnapshot snapshot, ModelSetup setup, ImageSize image)
     {
-        int tokens;
-        FamilyModelOptions options;
-        if (snapshot.Config is Qwen25VlConfig qwen)
-        {
-            tokens = Qwen25VlImageSizing.ImageTokenCount(image, qwen.Vision.Factor);
-            options = new FamilyModelOptions { ImageSize = image.Width == image.Height ? image.Width : null };
-        }
-        else
-        {
-            tokens = 0;
-            options = new FamilyModelOptions();
-        }
+        var (tokens, options) = snapshot.Family.ModelImage(snapshot.Config, image);
 
         torch.manual_seed(settings.Training.Seed);
         FamilyModel family;

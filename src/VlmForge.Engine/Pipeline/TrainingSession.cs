@@ -276,12 +276,7 @@ public static class TrainingSession
             GradientAccumulation = t.GradientAccumulation,
             MaxUpdates = t.MaxSteps, // the setting counts optimizer updates
             LearningRate = t.LearningRate,
-            Schedule = t.LrSchedule switch
-            {
-                LrSchedule.Linear => ScheduleKind.Linear,
-                LrSchedule.Cosine => ScheduleKind.Cosine,
-                _ => ScheduleKind.Constant,
-            },
+            Schedule = t.LrSchedule,
             WarmupUpdates = t.WarmupSteps,
             EvalIntervalUpdates = t.EvalInterval,
             CheckpointIntervalUpdates = t.CheckpointInterval,

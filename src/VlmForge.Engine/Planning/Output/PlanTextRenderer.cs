@@ -5,6 +5,7 @@ using VlmForge.Engine.Planning.Memory;
 using VlmForge.Engine.Planning.Remedies;
 using VlmForge.Engine.Planning.Workflow;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 using static VlmForge.Engine.Planning.Quantities;
 
 namespace VlmForge.Engine.Planning.Output;

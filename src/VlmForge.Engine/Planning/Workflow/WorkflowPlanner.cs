@@ -1,4 +1,5 @@
 using System.Globalization;
+using VlmForge.Abstractions.Quantization;
 using VlmForge.Data.Datasets;
 using VlmForge.Data.Families;
 using VlmForge.Data.Geometry;
@@ -6,18 +7,16 @@ using VlmForge.Data.Prompts;
 using VlmForge.Data.Tasks;
 using VlmForge.Data.Tokenization;
 using VlmForge.Data.Tokenization.HuggingFace;
+using VlmForge.Engine.Families;
 using VlmForge.Engine.Pipeline;
 using VlmForge.Engine.Planning.Architecture;
 using VlmForge.Engine.Planning.Memory;
 using VlmForge.Engine.Planning.Remedies;
 using VlmForge.Engine.Planning.Time;
 using VlmForge.Models.Families;
-using VlmForge.Models.Families.Qwen25Vl;
-using VlmForge.Models.Families.SmolVlm;
 using VlmForge.Models.Presets;
 using VlmForge.Models.Tiny;
 using VlmForge.Settings;
-using ModelTrainingMode = VlmForge.Models.Training.TrainingMode;
 
 namespace VlmForge.Engine.Planning.Workflow;
 
@@ -34,15 +33,17 @@ public static class WorkflowPlanner
 
     /// <summary>Plans <paramref name="settings"/>.</summary>
     /// <param name="settings">The validated workflow.</param>
+    /// <param name="quantizers">The installed quantizers by name (<see cref="Plugins.PluginCatalog.Quantizer"/>): each says how it stores a weight.</param>
     /// <param name="options">GPU memory and throughput.</param>
     /// <param name="configName">How to name the config in the plan.</param>
     /// <exception cref="PlanningException">
     /// The workflow cannot be planned (the message says why and what to change), for example no released checkpoint of
     /// the family has that size.
     /// </exception>
-    public static MemoryPlan Plan(WorkflowSettings settings, PlanOptions options, string configName)
+    public static MemoryPlan Plan(WorkflowSettings settings, Func<string, IQuantizerPlugin> quantizers, PlanOptions options, string configName)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(quantizers);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(configName);
         var assumptions = new List<string>();
@@ -85,30 +86,14 @@ public static class WorkflowPlanner
         else
         {
             var resolved = ResolvedModel.Resolve(settings, assumptions);
-            shape = ModelShapes.From(resolved.Config, resolved.Name);
+            var familyOf = ModelFamilyRegistry.Of(resolved.Config);
+            shape = familyOf.Shape(resolved.Config, resolved.Name);
             (modelName, modelSource) = (resolved.Name, resolved.Source);
-            switch (resolved.Config)
-            {
-                case Qwen25VlConfig qwen:
-                {
-                    var resize = SmartResize.Qwen25Vl with { Factor = qwen.Vision.Factor };
-                    int fixedSide = side % resize.Factor == 0 ? side : Qwen25VlImageSizing.DefaultSide;
-                    conventions = Qwen25VlImageSizing.Conventions(originals, resize, fixedSide);
-                    var modelSize = originals.Count == 1 ? resize.Apply(originals[0]) : new ImageSize(fixedSide, fixedSide);
-                    if (originals.Count > 1)
-                        assumptions.Add($"the images have {originals.Count} different sizes: each is resized to {fixedSide}x{fixedSide} (one image size per run).");
-                    imageTokens = Qwen25VlImageSizing.ImageTokenCount(modelSize, resize.Factor);
-                    visionTokens = imageTokens * qwen.Vision.SpatialMergeSize * qwen.Vision.SpatialMergeSize;
-                    break;
-                }
-                case Idefics3Config smol:
-                    conventions = FamilyDataConventions.SmolVlm(side);
-                    imageTokens = smol.ImageTokenCount;
-                    visionTokens = smol.PatchGrid * smol.PatchGrid;
-                    break;
-                default:
-                    throw new PlanningException($"No image processing is known for the {resolved.Config.Family} family.", "model.family");
-            }
+            var run = familyOf.Conventions(resolved.Config, resize: null, originals, side);
+            conventions = run.Conventions;
+            if (originals.Count > 1 && run.Conventions.Boxes is FixedSizeBoxConvention)
+                assumptions.Add($"the images have {originals.Count} different sizes: each is resized to {run.ModelImage.Width}x{run.ModelImage.Height} (one image size per run).");
+            (imageTokens, visionTokens) = familyOf.ImageTokens(resolved.Config, run.ModelImage);
             examples = BuildExamples(settings, dataset, conventions);
             counter = (ITokenCounter?)SnapshotCounter(resolved, assumptions) ?? new HeuristicTokenCounter();
         }
@@ -117,7 +102,7 @@ public static class WorkflowPlanner
         if (counter is HeuristicTokenCounter heuristic)
             assumptions.Add(heuristic.Description + ".");
         var sequence = new SequenceShape(1, imageTokens, visionTokens, maxText, meanText);
-        var input = Input(settings, shape, sequence);
+        var input = Input(settings, quantizers, shape, sequence);
         var estimate = MemoryEstimator.Estimate(input);
         if (!input.Optimizer.Known)
             assumptions.Add($"training.optimizer = \"{input.Optimizer.Name}\" is not a known optimizer: two float32 state tensors per parameter (like AdamW) are assumed.");
@@ -130,7 +115,8 @@ public static class WorkflowPlanner
         int? largest = null;
         if (gpu is not null)
         {
-            remedies = RemedyAdvisor.Suggest(input, gpu, SmallerModels(settings, tinyShapeFor), LoraFor(settings.Model));
+            var nf4 = QuantizationPlan.Of(quantizers("nf4"), new QuantizationOptions(settings.Model.DoubleQuantization));
+            remedies = RemedyAdvisor.Suggest(input, gpu, SmallerModels(settings, tinyShapeFor), LoraFor(settings.Model), nf4);
             if (gpu.IsComfortable(estimate.TotalBytes))
                 largest = RemedyAdvisor.LargestComfortableBatch(input, gpu);
         }
@@ -155,17 +141,18 @@ public static class WorkflowPlanner
     }
 
     /// <summary>The plan input of <paramref name="settings"/> for an architecture and sequence.</summary>
-    public static PlanInput Input(WorkflowSettings settings, ModelShape shape, SequenceShape sequence)
+    public static PlanInput Input(WorkflowSettings settings, Func<string, IQuantizerPlugin> quantizers, ModelShape shape, SequenceShape sequence)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(quantizers);
         var model = settings.Model;
         bool lora = model.TrainingMode == TrainingMode.Lora;
         return new PlanInput
         {
             Model = shape,
-            Mode = lora ? ModelTrainingMode.Lora : ModelTrainingMode.Full,
+            Mode = model.TrainingMode,
             Lora = lora ? LoraFor(model) : null,
-            Quantization = QuantizationPlan.FromName(model.Quantization, model.DoubleQuantization),
+            Quantization = QuantizationPlan.Of(quantizers(model.Quantization), new QuantizationOptions(model.DoubleQuantization)),
             Precision = PrecisionPlan.FromName(model.Precision),
             Optimizer = OptimizerPlan.FromName(settings.Training.Optimizer),
             BatchSize = settings.Training.BatchSize,
@@ -253,7 +240,7 @@ public static class WorkflowPlanner
         return ModelPresets.All
             .Where(p => p.Family == family && ModelPresets.Sizes.ToList().IndexOf(p.Size) < current)
             .OrderByDescending(p => ModelPresets.Sizes.ToList().IndexOf(p.Size))
-            .Select(p => new SmallerModel(p.Size, p.Repository, ModelShapes.From(p.Config, p.Repository)))
+            .Select(p => new SmallerModel(p.Size, p.Repository, ModelFamilyRegistry.Of(p.Config).Shape(p.Config, p.Repository)))
             .ToList();
     }
 }
