@@ -8,6 +8,7 @@ using VlmForge.Models.Export;
 using VlmForge.Models.Safetensors;
 using VlmForge.Models.Tiny;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 using static TorchSharp.torch;
 
 namespace VlmForge.Engine.Export;
