@@ -164,7 +164,7 @@ public sealed class ExportCommandTests : IDisposable
     }
 
     [Fact]
-    public void Export_without_merged_or_of_a_tiny_run_says_what_to_do()
+    public void Export_without_merged_says_what_to_do()
     {
         var (exit, _, error) = Cli("export", Path.Combine(_dir, "nothing"));
         Assert.Equal(1, exit);
