@@ -98,37 +98,47 @@ public sealed class FamilySnapshot
     }
 
     /// <summary>
-    /// The data conventions and the one image size of a run whose images have the original sizes
-    /// <paramref name="originals"/>. Qwen2.5-VL: the smart resize when every image has one size, else a square of
-    /// dataset.image_size (when a multiple of the factor, else 448) - see <see cref="Qwen25VlImageSizing"/>. SmolVLM:
-    /// its encoder's square.
+    /// The data conventions of a run whose images have the original sizes <paramref name="originals"/>. Qwen2.5-VL: every
+    /// image smart-resized on its own (<see cref="Qwen25VlImageSizing"/>); the recorded size is the largest resized image.
+    /// SmolVLM: its encoder's square.
     /// </summary>
-    public RunConventions Conventions(IEnumerable<ImageSize> originals, int datasetImageSize)
+    public RunConventions Conventions(IEnumerable<ImageSize> originals)
     {
         ArgumentNullException.ThrowIfNull(originals);
         if (Resize is null)
         {
             return SmolConventions();
         }
-        var distinct = originals.Distinct().ToList();
-        if (distinct.Count == 0)
+        var largest = originals.Distinct().Select(Resize.Apply).MaxBy(s => (long)s.Width * s.Height);
+        if (largest == default)
             throw new WorkflowException("The dataset has no images to size the Qwen2.5-VL inputs from.");
-        int side = datasetImageSize > 0 && datasetImageSize % Resize.Factor == 0 ? datasetImageSize : Qwen25VlImageSizing.DefaultSide;
-        var conventions = Qwen25VlImageSizing.Conventions(distinct, Resize, side);
-        var size = distinct.Count == 1 ? Resize.Apply(distinct[0]) : new ImageSize(side, side);
-        return new RunConventions(conventions, size);
+        return new RunConventions(Qwen25VlImageSizing.Conventions(Resize), largest) { PerImage = true };
     }
 
     /// <summary>
-    /// The conventions of a trained run from the image size it recorded, for images of any size (generation): Qwen2.5-VL
-    /// stretches every image to that size, as the run did when its images differed (and what the smart resize gave when
-    /// they did not).
+    /// The conventions of a trained run from what it recorded (<paramref name="trained"/> image size and
+    /// <paramref name="resize"/>, vlmforge.json's image_resize), for images of any size (evaluation, generation). A
+    /// Qwen2.5-VL run that sized images on its own does so again, with the same smart-resize bounds (a changed
+    /// preprocessor_config.json is refused); a run that stretched every image to one size (VlmForge before per-image
+    /// sizing) stretches again.
     /// </summary>
-    public RunConventions Conventions(ImageSize trained)
+    public RunConventions Conventions(ImageSize trained, string resize)
     {
+        ArgumentNullException.ThrowIfNull(resize);
         if (Resize is null)
         {
             return SmolConventions();
+        }
+        if (resize.StartsWith("smart-resize", StringComparison.Ordinal))
+        {
+            var now = new SmartResizedImageBoxConvention(Resize);
+            if (resize != RunConventions.ResizeName(now))
+            {
+                throw new WorkflowException(
+                    $"The run sized its images with {resize}, but model.path's {PreprocessorConfigFileName} now gives " +
+                    $"{RunConventions.ResizeName(now)}; restore the processor config the run trained with.");
+            }
+            return new RunConventions(Qwen25VlImageSizing.Conventions(Resize), trained) { PerImage = true };
         }
         var conventions = new FamilyDataConventions("qwen2.5-vl", ChatTemplates.Qwen25Vl, ImageNormalization.OpenAiClip, new FixedSizeBoxConvention(trained));
         return new RunConventions(conventions, trained);
@@ -169,7 +179,7 @@ public sealed class FamilySnapshot
     }
 
     /// <summary>The smart resize of the snapshot: factor from config.json, pixel bounds from preprocessor_config.json when present.</summary>
-    private static SmartResize ReadSmartResize(string folder, Qwen25VlConfig config, string configured)
+    public static SmartResize ReadSmartResize(string folder, Qwen25VlConfig config, string configured)
     {
         var resize = SmartResize.Qwen25Vl with { Factor = config.Vision.Factor };
         var file = System.IO.Path.Combine(folder, PreprocessorConfigFileName);
@@ -204,5 +214,22 @@ public sealed class FamilySnapshot
             : null;
 }
 
-/// <summary>A run's data conventions and the one size (width x height) every image is resized to.</summary>
-public sealed record RunConventions(FamilyDataConventions Conventions, ImageSize ModelImage);
+/// <summary>
+/// A run's data conventions and its image size: the one size (width x height) every image is resized to, or, when
+/// <see cref="PerImage"/>, the largest of the sizes its images are resized to one by one.
+/// </summary>
+public sealed record RunConventions(FamilyDataConventions Conventions, ImageSize ModelImage)
+{
+    /// <summary>Every image has its own size (<see cref="BoxConvention.ModelImageSize"/> of its original), as Qwen2.5-VL's processor does.</summary>
+    public bool PerImage { get; init; }
+
+    /// <summary>How images are resized, as vlmforge.json's image_resize records it.</summary>
+    public string Resize => ResizeName(Conventions.Boxes);
+
+    /// <summary>"smart-resize-28 (min_pixels a, max_pixels b)" or "stretch".</summary>
+    public static string ResizeName(BoxConvention boxes) => boxes switch
+    {
+        SmartResizedImageBoxConvention smart => $"smart-resize-{smart.Resize.Factor} (min_pixels {smart.Resize.MinPixels}, max_pixels {smart.Resize.MaxPixels})",
+        _ => "stretch",
+    };
+}

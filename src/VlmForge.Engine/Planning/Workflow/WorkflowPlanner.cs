@@ -66,6 +66,8 @@ public static class WorkflowPlanner
         ITokenCounter counter;
         IReadOnlyList<TaskExample> examples;
         ModelShape? tinyShapeFor = null;
+        SmartResize? resize = null;
+        int mergeArea = 1;
         if (family == ModelFamily.Tiny)
         {
             conventions = FamilyDataConventions.Tiny(side);
@@ -91,14 +93,15 @@ public static class WorkflowPlanner
             {
                 case Qwen25VlConfig qwen:
                 {
-                    var resize = SmartResize.Qwen25Vl with { Factor = qwen.Vision.Factor };
-                    int fixedSide = side % resize.Factor == 0 ? side : Qwen25VlImageSizing.DefaultSide;
-                    conventions = Qwen25VlImageSizing.Conventions(originals, resize, fixedSide);
-                    var modelSize = originals.Count == 1 ? resize.Apply(originals[0]) : new ImageSize(fixedSide, fixedSide);
+                    resize = SnapshotResize(resolved, qwen);
+                    conventions = Qwen25VlImageSizing.Conventions(resize);
+                    // Each image is sized on its own: the longest sample (image + text tokens) is measured below.
+                    var largestImage = originals.Select(resize.Apply).MaxBy(s => (long)s.Width * s.Height);
+                    imageTokens = Qwen25VlImageSizing.ImageTokenCount(largestImage, resize.Factor);
+                    mergeArea = qwen.Vision.SpatialMergeSize * qwen.Vision.SpatialMergeSize;
+                    visionTokens = imageTokens * mergeArea;
                     if (originals.Count > 1)
-                        assumptions.Add($"the images have {originals.Count} different sizes: each is resized to {fixedSide}x{fixedSide} (one image size per run).");
-                    imageTokens = Qwen25VlImageSizing.ImageTokenCount(modelSize, resize.Factor);
-                    visionTokens = imageTokens * qwen.Vision.SpatialMergeSize * qwen.Vision.SpatialMergeSize;
+                        assumptions.Add($"the images have {originals.Count} different sizes, each smart-resized on its own ({RunConventions.ResizeName(conventions.Boxes)}); the longest sample's image is planned.");
                     break;
                 }
                 case Idefics3Config smol:
@@ -113,7 +116,16 @@ public static class WorkflowPlanner
             counter = (ITokenCounter?)SnapshotCounter(resolved, assumptions) ?? new HeuristicTokenCounter();
         }
 
-        var (maxText, meanText, measured) = TextTokens(settings, examples, conventions.Template, imageTokens, counter, options.MaxExamplesMeasured);
+        Func<TaskExample, int> imageTokensOf = resize is null
+            ? _ => imageTokens
+            : e => Qwen25VlImageSizing.ImageTokenCountOf(e.Record.ImageSize, resize);
+        var (maxText, meanText, measured, longestImage) = TextTokens(
+            settings, examples, conventions.Template, imageTokens, imageTokensOf, counter, options.MaxExamplesMeasured);
+        if (resize is not null && longestImage > 0)
+        {
+            imageTokens = longestImage;
+            visionTokens = imageTokens * mergeArea;
+        }
         if (counter is HeuristicTokenCounter heuristic)
             assumptions.Add(heuristic.Description + ".");
         var sequence = new SequenceShape(1, imageTokens, visionTokens, maxText, meanText);
@@ -220,8 +232,13 @@ public static class WorkflowPlanner
     }
 
     /// <summary>Text tokens of the longest and the mean sample: the chat template around the prompt and the answer.</summary>
-    private static (int Max, double Mean, int Measured) TextTokens(
-        WorkflowSettings settings, IReadOnlyList<TaskExample> examples, ChatTemplate template, int imageTokens, ITokenCounter counter, int maxMeasured)
+    /// <summary>
+    /// Text tokens of the longest sample (image tokens + text tokens, each example with its own image's count), the mean
+    /// text tokens, how many examples were measured, and the longest sample's image tokens (0 without a dataset).
+    /// </summary>
+    private static (int Max, double Mean, int Measured, int LongestImage) TextTokens(
+        WorkflowSettings settings, IReadOnlyList<TaskExample> examples, ChatTemplate template, int imageTokens,
+        Func<TaskExample, int> imageTokensOf, ITokenCounter counter, int maxMeasured)
     {
         int Count(IReadOnlyList<ChatSegment> segments) => segments.Where(s => s.Kind != SegmentKind.Image).Sum(s => counter.Count(s.Rendered));
         if (examples.Count == 0)
@@ -234,13 +251,32 @@ public static class WorkflowPlanner
             };
             int prompt = Count(template.BuildTraining(settings.Prompt.System, user, "", imageTokens));
             int total = prompt + settings.Evaluation.MaxNewTokens;
-            return (total, total, 0);
+            return (total, total, 0, 0);
         }
         int stride = Math.Max(1, (examples.Count + maxMeasured - 1) / maxMeasured);
-        var counts = new List<int>();
+        var counts = new List<(int Text, int Image)>();
         for (int i = 0; i < examples.Count; i += stride)
-            counts.Add(Count(template.BuildTraining(settings.Prompt.System, examples[i].UserText, examples[i].Answer, imageTokens)));
-        return (counts.Max(), counts.Average(), counts.Count);
+        {
+            int image = imageTokensOf(examples[i]);
+            counts.Add((Count(template.BuildTraining(settings.Prompt.System, examples[i].UserText, examples[i].Answer, image)), image));
+        }
+        var longest = counts.MaxBy(c => c.Text + c.Image);
+        return (longest.Text, counts.Average(c => c.Text), counts.Count, longest.Image);
+    }
+
+    /// <summary>The smart resize of the planned Qwen2.5-VL: the snapshot's preprocessor_config.json bounds when there is one.</summary>
+    private static SmartResize SnapshotResize(ResolvedModel resolved, Qwen25VlConfig qwen)
+    {
+        if (resolved.SnapshotPath is not { } folder)
+            return SmartResize.Qwen25Vl with { Factor = qwen.Vision.Factor };
+        try
+        {
+            return FamilySnapshot.ReadSmartResize(folder, qwen, folder);
+        }
+        catch (WorkflowException e)
+        {
+            throw new PlanningException(e.Message, "model.path");
+        }
     }
 
     /// <summary>The smaller sizes of the family with a preset, next smaller first (none for tiny).</summary>
