@@ -145,10 +145,12 @@ public sealed class FamilyTrainingSessionTests : IDisposable
         Assert.InRange(generated.TokenIds.Count, 1, 6);
         Assert.DoesNotContain(TinyByteLevelFiles.ImagePad, generated.TokenIds);
 
-        // Generation only (no dataset): images of any size are stretched to the size the run trained on.
+        // Generation only (no dataset): any image gets its own smart resize with the run's bounds: 640 x 480 within
+        // 256 pixels, beta = sqrt(307200 / 256) = 34.64: floor(640 / 34.64 / 4) * 4 = 16, floor(480 / 34.64 / 4) * 4 = 12.
         using var generateOnly = RunLoader.Open(run.Path, _plugins, log: null);
         Assert.Null(generateOnly.Dataset);
-        Assert.Equal(new ImageSize(16, 16), generateOnly.Conventions.Boxes.ModelImageSize(new ImageSize(640, 480)));
+        Assert.Equal(new ImageSize(16, 12), generateOnly.Conventions.Boxes.ModelImageSize(new ImageSize(640, 480)));
+        Assert.Equal(4 * 3, generateOnly.Encoder.ImageTokensOf(new ImageSize(16, 12)));
         Assert.Equal(16, generateOnly.Model.ImageTokenCount);
     }
 
