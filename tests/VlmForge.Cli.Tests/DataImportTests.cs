@@ -1,6 +1,7 @@
 using SkiaSharp;
 using VlmForge.Data.Datasets;
 using VlmForge.Data.Images;
+using VlmForge.Settings;
 
 namespace VlmForge.Cli.Tests;
 
@@ -43,7 +44,7 @@ public sealed class DataImportTests : IDisposable
     private static IReadOnlyList<DatasetRecord> Load(string jsonl)
     {
         var problems = new List<DatasetProblem>();
-        var result = JsonlDatasetLoader.Load(jsonl, new DatasetLoadOptions { OnError = DatasetErrorPolicy.Fail }, problems.Add);
+        var result = JsonlDatasetLoader.Load(jsonl, new DatasetLoadOptions { OnError = RecordErrorPolicy.Fail }, problems.Add);
         Assert.Empty(problems);
         return result.Records;
     }

@@ -153,6 +153,18 @@ public class AdviceTests
     }
 
     [Fact]
+    public void The_tiny_family_with_a_4bit_base_or_lora_written_out_is_advised_to_train_in_full()
+    {
+        var advice = Advice("[model]\nfamily = \"tiny\"\nquantization = \"nf4\"\ntraining_mode = \"lora\"\n", "tiny-family");
+
+        Assert.Equal(["vlmforge.toml:3:16 model.quantization", "vlmforge.toml:4:17 model.training_mode"], advice.Select(a => $"{a.Location} {a.KeyPath}"));
+        Assert.Contains("Leave quantization out (the tiny family uses \"none\")", advice[0].Message, StringComparison.Ordinal);
+        Assert.Empty(Advice("[model]\nfamily = \"tiny\"\n", "tiny-family"));
+        // A family-only config is advice-free: the family's batch of 16 is the recommended effective batch.
+        Assert.DoesNotContain(TestConfig.Load("[model]\nfamily = \"tiny\"\n").Warnings, w => w.Rule is "effective-batch" or "tiny-family" or "learning-rate");
+    }
+
+    [Fact]
     public void Advice_is_only_given_for_configs_without_errors()
     {
         var result = TestConfig.Load("[training]\nlearning_rate = 0.5\nepochs = 0\n");

@@ -1,3 +1,4 @@
+using VlmForge.Settings;
 namespace VlmForge.Settings.Tests;
 
 public class RepositoryConfigTests

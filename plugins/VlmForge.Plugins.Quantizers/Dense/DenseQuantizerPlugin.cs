@@ -8,7 +8,7 @@ namespace VlmForge.Plugins.Quantizers.Dense;
 
 /// <summary>
 /// <c>model.quantization = "none"</c>: frozen weights are kept as they are, in the compute dtype (16 bits per weight
-/// for bf16/fp16, 32 for fp32; <see cref="BitsPerWeight"/> reports the 16-bit case the platform trains in).
+/// for bf16/fp16, 32 for fp32). The host keeps the model's own linear layers (<see cref="KeepsPlainLinears"/>).
 /// </summary>
 public sealed class DenseQuantizerPlugin : IQuantizerPlugin
 {
@@ -20,7 +20,22 @@ public sealed class DenseQuantizerPlugin : IQuantizerPlugin
     public IReadOnlyList<SettingDescriptor> Settings { get; } = [];
 
     /// <inheritdoc />
-    public int BitsPerWeight => 16;
+    public bool KeepsPlainLinears => true;
+
+    /// <inheritdoc />
+    public long StorageBytes(long[] shape, ScalarType computeDtype, QuantizationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentNullException.ThrowIfNull(options);
+        long bytesPerValue = computeDtype switch
+        {
+            ScalarType.Float64 => 8,
+            ScalarType.Float32 => 4,
+            ScalarType.BFloat16 or ScalarType.Float16 => 2,
+            _ => throw new ArgumentOutOfRangeException(nameof(computeDtype), computeDtype, "The compute dtype must be a floating-point type."),
+        };
+        return shape.Aggregate(1L, (a, b) => a * b) * bytesPerValue;
+    }
 
     /// <inheritdoc />
     public void Configure(ConfigTable? section, DiagnosticBag diagnostics) =>

@@ -22,7 +22,28 @@ public abstract class FourBitQuantizerPlugin : IQuantizerPlugin
     public IReadOnlyList<SettingDescriptor> Settings { get; } = [];
 
     /// <inheritdoc />
-    public int BitsPerWeight => 4;
+    public bool KeepsPlainLinears => false;
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// bitsandbytes' layout: two codes per byte and one float32 absmax per block (4 + 32/64 = 4.5 bits per weight at
+    /// block size 64); with double quantization the absmax values are 8-bit codes with one float32 scale per 256 blocks
+    /// and one offset (about 4.127 bits). Each layer also keeps its 16-entry code book (and the 256-entry one of double
+    /// quantization) in float32.
+    /// </remarks>
+    public long StorageBytes(long[] shape, ScalarType computeDtype, QuantizationOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        CheckOptions(options);
+        long elements = shape.Aggregate(1L, (a, b) => a * b);
+        long blocks = (elements + options.BlockSize - 1) / options.BlockSize;
+        long packed = (elements + 1) / 2;
+        long codeBook = Format.CodeBook.Length * sizeof(float);
+        if (!options.DoubleQuantization)
+            return packed + blocks * sizeof(float) + codeBook;
+        long nestedBlocks = (blocks + FourBitWeight.NestedBlockSize - 1) / FourBitWeight.NestedBlockSize;
+        return packed + blocks + nestedBlocks * sizeof(float) + sizeof(float) + codeBook + DynamicMap.Values.Length * sizeof(float);
+    }
 
     private protected abstract FourBitFormat Format { get; }
 

@@ -37,6 +37,9 @@ public static class CheckCommand
             (diagnostic.Severity == DiagnosticSeverity.Error && !msbuild ? error : output).WriteLine(line);
         }
 
+        // Where values the file leaves out came from, when its family has its own (not under msbuild: not a warning).
+        if (!msbuild && result.Settings is not null && result.FamilyDefaultsNote is { } note) output.WriteLine(note);
+
         int errors = result.Errors.Count(), warnings = result.Warnings.Count();
         // Not under msbuild: the build validates configs without loading libtorch.
         if (!msbuild && result.Settings is { } settings && PrecisionAdvice.Warning(settings) is { } slow)

@@ -2,6 +2,7 @@ using System.CommandLine;
 using VlmForge.Data.Datasets;
 using VlmForge.Data.Import;
 using VlmForge.Data.Synthetic;
+using VlmForge.Settings;
 
 namespace VlmForge.Cli.Commands;
 
@@ -75,7 +76,7 @@ public static class DataCommand
 
     private static int Import(string format, string input, string? captions, string? images, string output, bool fail, TextWriter log, TextWriter error)
     {
-        var problems = new ImportProblems(fail ? DatasetErrorPolicy.Fail : DatasetErrorPolicy.Skip);
+        var problems = new ImportProblems(fail ? RecordErrorPolicy.Fail : RecordErrorPolicy.Skip);
         string folder = images ?? Path.GetDirectoryName(Path.GetFullPath(input))!;
         try
         {

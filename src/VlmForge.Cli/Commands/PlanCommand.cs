@@ -71,13 +71,14 @@ public static class PlanCommand
             return 1;
         }
 
+        if (result.FamilyDefaultsNote is { } note && !json) output.WriteLine(note);
         if (PrecisionAdvice.Warning(settings) is { } slow)
             output.WriteLine($"warning: {slow}");
 
         MemoryPlan plan;
         try
         {
-            plan = WorkflowPlanner.Plan(settings, new PlanOptions { GpuMemoryGiB = gpuMemory, SustainedTflops = tflops }, path);
+            plan = WorkflowPlanner.Plan(settings, catalog.Quantizer, new PlanOptions { GpuMemoryGiB = gpuMemory, SustainedTflops = tflops }, path);
         }
         catch (PlanningException e)
         {

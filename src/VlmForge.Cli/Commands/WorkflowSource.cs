@@ -49,6 +49,7 @@ public static class WorkflowSource
         }
         foreach (var diagnostic in result.Diagnostics)
             (diagnostic.Severity == DiagnosticSeverity.Error ? error : output).WriteLine(diagnostic.ToString());
+        if (!result.HasErrors && result.FamilyDefaultsNote is { } note) output.WriteLine(note);
         return result.HasErrors ? null : result;
     }
 }

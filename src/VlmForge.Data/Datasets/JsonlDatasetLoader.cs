@@ -3,13 +3,14 @@ using SkiaSharp;
 using VlmForge.Abstractions.IO;
 using VlmForge.Data.Geometry;
 using VlmForge.Data.Images;
+using VlmForge.Settings;
 
 namespace VlmForge.Data.Datasets;
 
 /// <summary>
 /// Loads a JSONL dataset file: one record per line, image paths relative to the file's folder. Every bad
-/// line is reported with file and line; with <see cref="DatasetErrorPolicy.Skip"/> the other lines all
-/// load, with <see cref="DatasetErrorPolicy.Fail"/> the first problem throws.
+/// line is reported with file and line; with <see cref="RecordErrorPolicy.Skip"/> the other lines all
+/// load, with <see cref="RecordErrorPolicy.Fail"/> the first problem throws.
 /// </summary>
 public static class JsonlDatasetLoader
 {
@@ -62,7 +63,7 @@ public static class JsonlDatasetLoader
             }
 
             report?.Invoke(problem!);
-            if (options.OnError == DatasetErrorPolicy.Fail)
+            if (options.OnError == RecordErrorPolicy.Fail)
             {
                 throw new DatasetFormatException(problem! with
                 {

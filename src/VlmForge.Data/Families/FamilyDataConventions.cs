@@ -33,7 +33,8 @@ public sealed record FamilyDataConventions(string Family, ChatTemplate Template,
         {
             "tiny" => Tiny(imageSize),
             "qwen2.5-vl" => Qwen25Vl(),
-            _ => SmolVlm(imageSize),
+            "smolvlm" => SmolVlm(imageSize),
+            _ => throw new ArgumentException($"No data conventions are known for the {template.Family} chat template's family.", nameof(family)),
         };
     }
 }

@@ -1,4 +1,5 @@
 using SkiaSharp;
+using VlmForge.Abstractions.IO;
 
 namespace VlmForge.Data.Images;
 
@@ -19,15 +20,6 @@ public static class PngWriter
     public static void Save(SKBitmap bitmap, string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes = Encode(bitmap);
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        string temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, path, overwrite: true);
+        DurableFile.WriteAllBytes(path, Encode(bitmap));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using VlmForge.Abstractions.IO;
 using VlmForge.Data.Datasets;
 using VlmForge.Data.Tasks;
 
@@ -9,24 +10,20 @@ public static class DatasetLineWriter
 {
     private static readonly JsonWriterOptions Options = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    /// <summary>Writes <paramref name="records"/> to <paramref name="path"/> (through a temporary file, then renamed).</summary>
+    /// <summary>Writes <paramref name="records"/> to <paramref name="path"/> durably (<see cref="DurableFile"/>).</summary>
     public static void Write(string path, IEnumerable<ImportedRecord> records)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(records);
-        string full = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
-        string temporary = full + ".tmp";
-        using (var stream = File.Create(temporary))
+        string folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        DurableFile.Write(path, stream =>
         {
             foreach (var record in records)
             {
                 stream.Write(Line(record, folder));
                 stream.WriteByte((byte)'\n');
             }
-        }
-        File.Move(temporary, full, overwrite: true);
+        });
     }
 
     private static byte[] Line(ImportedRecord record, string folder)

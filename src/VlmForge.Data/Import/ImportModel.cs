@@ -1,5 +1,6 @@
 using VlmForge.Data.Datasets;
 using VlmForge.Data.Tasks;
+using VlmForge.Settings;
 
 namespace VlmForge.Data.Import;
 
@@ -19,7 +20,7 @@ public sealed class ImportException(ImportProblem problem) : IOException(problem
 }
 
 /// <summary>Where a bad source record goes: into the list (skip) or out as an <see cref="ImportException"/> (fail).</summary>
-public sealed class ImportProblems(DatasetErrorPolicy policy)
+public sealed class ImportProblems(RecordErrorPolicy policy)
 {
     private readonly List<ImportProblem> _problems = [];
 
@@ -28,7 +29,7 @@ public sealed class ImportProblems(DatasetErrorPolicy policy)
     public void Report(string location, string message)
     {
         var problem = new ImportProblem(location, message);
-        if (policy == DatasetErrorPolicy.Fail) throw new ImportException(problem);
+        if (policy == RecordErrorPolicy.Fail) throw new ImportException(problem);
         _problems.Add(problem);
     }
 }

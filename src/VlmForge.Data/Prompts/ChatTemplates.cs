@@ -1,3 +1,5 @@
+using VlmForge.Settings;
+
 namespace VlmForge.Data.Prompts;
 
 /// <summary>The chat template of each model family, by the name used in model.family.</summary>
@@ -14,14 +16,9 @@ public static class ChatTemplates
     public static ChatTemplate ForFamily(string family)
     {
         ArgumentException.ThrowIfNullOrEmpty(family);
-        string key = Normalize(family);
-        return All.FirstOrDefault(t => Normalize(t.Family) == key)
+        return All.FirstOrDefault(t => FamilyNames.Same(t.Family, family))
                ?? throw new ArgumentException(
                    $"No chat template for model family '{family}'. Known families: {string.Join(", ", All.Select(t => t.Family))}.",
                    nameof(family));
     }
-
-    // "qwen2.5-vl", "Qwen2_5_VL" and "qwen25vl" name the same family.
-    private static string Normalize(string name) =>
-        new(name.ToLowerInvariant().Where(char.IsLetterOrDigit).ToArray());
 }

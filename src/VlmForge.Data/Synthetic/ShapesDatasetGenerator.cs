@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using SkiaSharp;
+using VlmForge.Abstractions.IO;
 using VlmForge.Data.Datasets;
 using VlmForge.Data.Images;
 using VlmForge.Data.Randomness;
@@ -60,7 +61,7 @@ public static class ShapesDatasetGenerator
         string validationFile = Path.Combine(folder, DatasetLayout.ValidationFileName);
         WriteLines(trainFile, lines.Take(options.TrainCount));
         WriteLines(validationFile, lines.Skip(options.TrainCount));
-        WriteAtomically(Path.Combine(folder, OptionsFileName), JsonSerializer.SerializeToUtf8Bytes(options, new JsonSerializerOptions
+        DurableFile.WriteAllBytes(Path.Combine(folder, OptionsFileName), JsonSerializer.SerializeToUtf8Bytes(options, new JsonSerializerOptions
         {
             PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
             WriteIndented = true,
@@ -153,13 +154,6 @@ public static class ShapesDatasetGenerator
             sb.Append(line).Append('\n');
         }
 
-        WriteAtomically(path, new UTF8Encoding(false).GetBytes(sb.ToString()));
-    }
-
-    private static void WriteAtomically(string path, byte[] bytes)
-    {
-        string temporary = path + ".tmp";
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, path, overwrite: true);
+        DurableFile.WriteAllText(path, sb.ToString());
     }
 }

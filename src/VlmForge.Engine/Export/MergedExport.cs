@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using TorchSharp;
+using VlmForge.Abstractions.IO;
 using VlmForge.Data.Batching;
 using VlmForge.Data.Tasks;
 using VlmForge.Engine.Pipeline;
@@ -10,6 +11,7 @@ using VlmForge.Models.Modeling;
 using VlmForge.Models.Peft;
 using VlmForge.Models.Safetensors;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 using static TorchSharp.torch;
 
 namespace VlmForge.Engine.Export;
@@ -66,29 +68,14 @@ public static class MergedExport
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(log);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.CheckExamples);
+        var examples = CheckExamples(context, options);
+        var (target, partial) = PartialFolder(options);
         var family = context.FamilyModel;
         var snapshot = context.Snapshot;
         if (family is null || snapshot is null)
         {
-            throw new WorkflowException(
-                $"{context.Folder.Path} trained the built-in tiny model, which has no Hugging Face layout to export; its weights are in " +
-                $"{context.Folder.ModelPath}. `export --merged` is for runs of model.family = \"qwen2_5_vl\" or \"smolvlm\".");
+            return TinyExport.Run(context, examples, target, partial, options, log);
         }
-        var examples = context.Dataset?.Validation.Take(options.CheckExamples).ToList() ?? [];
-        if (examples.Count == 0)
-        {
-            throw new WorkflowException(
-                $"The dataset of {context.Folder.Path} has no validation examples to check the export on (set dataset.validation_split or a validation file).");
-        }
-
-        var target = Path.GetFullPath(options.OutFolder);
-        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
-        {
-            throw new WorkflowException($"{target} already exists and is not empty; export into a new folder (or delete it first).");
-        }
-        var partial = target + ".partial";
-        if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
-        Directory.CreateDirectory(partial);
 
         ScalarType dtype;
         var files = new List<string>();
@@ -118,6 +105,12 @@ public static class MergedExport
         log.WriteLine($"wrote {files.Count} files ({Path.GetFileName(files[0])}{(files.Count > 1 ? ", ..." : "")}) in {dtype} to {partial}");
 
         var check = Check(context, family, partial, examples, dtype, options.Tolerance);
+        return Finish(target, partial, files, dtype, check, log);
+    }
+
+    /// <summary>Reports the check and, when it passed, moves the export from its .partial folder to the target.</summary>
+    internal static MergedExportResult Finish(string target, string partial, List<string> files, ScalarType dtype, MergedExportCheck check, TextWriter log)
+    {
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"check: merged vs adapter logits on {check.Examples} validation examples ({check.Positions} positions): max |difference| {check.MaxDifference:G4}, " +
             $"relative to max(1, max |logit|) = {check.Scale:G4}: {check.RelativeDifference:G4} (tolerance {check.Tolerance:G3}) {(check.Passed ? "ok" : "MISMATCH")}"));
@@ -126,9 +119,32 @@ public static class MergedExport
             return new MergedExportResult(partial, files, dtype, check);
         }
 
-        if (Directory.Exists(target)) Directory.Delete(target);
-        Directory.Move(partial, target);
+        DurableFile.PublishFolder(partial, target);
         return new MergedExportResult(target, [.. files.Select(f => Path.Combine(target, Path.GetFileName(f)))], dtype, check);
+    }
+
+    private static List<TaskExample> CheckExamples(RunContext context, MergedExportOptions options)
+    {
+        var examples = context.Dataset?.Validation.Take(options.CheckExamples).ToList() ?? [];
+        if (examples.Count == 0)
+        {
+            throw new WorkflowException(
+                $"The dataset of {context.Folder.Path} has no validation examples to check the export on (set dataset.validation_split or a validation file).");
+        }
+        return examples;
+    }
+
+    private static (string Target, string Partial) PartialFolder(MergedExportOptions options)
+    {
+        var target = Path.GetFullPath(options.OutFolder);
+        if (Directory.Exists(target) && Directory.EnumerateFileSystemEntries(target).Any())
+        {
+            throw new WorkflowException($"{target} already exists and is not empty; export into a new folder (or delete it first).");
+        }
+        var partial = target + ".partial";
+        if (Directory.Exists(partial)) Directory.Delete(partial, recursive: true);
+        Directory.CreateDirectory(partial);
+        return (target, partial);
     }
 
     /// <summary>The dtype the snapshot stores its (floating) weights in.</summary>
@@ -163,7 +179,14 @@ public static class MergedExport
         var options = new FamilyModelOptions { ImageSize = context.ModelImage.Width == context.ModelImage.Height ? context.ModelImage.Width : null };
         using var merged = FamilyModels.Load(folder, new ModelSetup { Mode = TrainingMode.Full, Device = device }, options);
         var actual = Logits(context, merged, examples, device);
+        bool allFloat32 = dtype == ScalarType.Float32 && adapterModel.Setup.ComputeDtype == ScalarType.Float32;
+        return Compare(reference, actual, examples.Count, tolerance ?? (allFloat32 ? Float32Tolerance : HalfTolerance));
+    }
 
+    /// <summary>The largest logit difference over the real positions; disposes both lists.</summary>
+    internal static MergedExportCheck Compare(
+        List<(Tensor Logits, Tensor Mask)> reference, List<(Tensor Logits, Tensor Mask)> actual, int examples, double tolerance)
+    {
         double maxDifference = 0, scale = 1;
         long positions = 0;
         for (int i = 0; i < reference.Count; i++)
@@ -176,13 +199,11 @@ public static class MergedExport
             scale = Math.Max(scale, expected.abs().masked_fill(valid.logical_not(), 0).max().item<float>());
         }
         foreach (var (logits, mask) in reference.Concat(actual)) { logits.Dispose(); mask.Dispose(); }
-
-        bool allFloat32 = dtype == ScalarType.Float32 && adapterModel.Setup.ComputeDtype == ScalarType.Float32;
-        return new MergedExportCheck(examples.Count, positions, maxDifference, scale, tolerance ?? (allFloat32 ? Float32Tolerance : HalfTolerance));
+        return new MergedExportCheck(examples, positions, maxDifference, scale, tolerance);
     }
 
     /// <summary>Teacher-forced logits [B, T, V] (float32, CPU) and attention masks of the examples, batched as validation batches them.</summary>
-    private static List<(Tensor Logits, Tensor Mask)> Logits(RunContext context, FamilyModel model, IReadOnlyList<TaskExample> examples, Device device)
+    internal static List<(Tensor Logits, Tensor Mask)> Logits(RunContext context, IVisionLanguageModel model, IReadOnlyList<TaskExample> examples, Device device)
     {
         model.train(false);
         using var noGrad = no_grad();

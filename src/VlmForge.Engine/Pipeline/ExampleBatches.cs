@@ -19,9 +19,12 @@ public sealed class ExampleBatches : ITrainingData
     private readonly BatchCollator _collator;
     private readonly BatchSchedule? _schedule;
     private readonly IReadOnlyList<RegionAnnotation>?[] _regions;
+    private readonly bool _groupByLength;
+    private readonly ulong _seed;
+    private (int Epoch, int BatchSize, int[] Order)? _grouped;
 
     public ExampleBatches(IReadOnlyList<TaskExample> examples, ConversationEncoder encoder, PreparedImageCache images,
-        BatchCollator collator, ulong seed, bool shuffle = true)
+        BatchCollator collator, ulong seed, bool shuffle = true, bool groupByLength = false)
     {
         ArgumentNullException.ThrowIfNull(examples);
         ArgumentNullException.ThrowIfNull(encoder);
@@ -32,6 +35,8 @@ public sealed class ExampleBatches : ITrainingData
         _images = images;
         _collator = collator;
         _schedule = shuffle && examples.Count > 0 ? new BatchSchedule(examples.Count, 1, seed) : null;
+        _groupByLength = groupByLength;
+        _seed = seed;
         var byRecord = new Dictionary<DatasetRecord, IReadOnlyList<RegionAnnotation>?>(ReferenceEqualityComparer.Instance);
         _regions = examples.Select(e => byRecord.TryGetValue(e.Record, out var known)
             ? known
@@ -88,14 +93,35 @@ public sealed class ExampleBatches : ITrainingData
         var items = new CollateItem[take];
         var regions = new IReadOnlyList<RegionAnnotation>[take];
         bool annotated = false;
+        var order = Order(epoch, batchSize);
         for (int i = 0; i < take; i++)
         {
-            int index = _schedule is null ? start + i : _schedule.OrderOf(epoch)[start + i];
+            int index = order is null ? start + i : order[start + i];
             items[i] = new CollateItem(_images.Get(_examples[index].Record), _encoded[index]);
             regions[i] = _regions[index] ?? [];
             annotated |= _regions[index] is not null;
         }
         var batch = _collator.CollateForTraining(items);
         return annotated ? batch.WithRegions(regions) : batch;
+    }
+
+    /// <summary>The epoch's example order: the seeded shuffle, regrouped by length with group_by_length.</summary>
+    private IReadOnlyList<int>? Order(int epoch, int batchSize)
+    {
+        if (_schedule is null)
+        {
+            return null;
+        }
+        var shuffled = _schedule.OrderOf(epoch);
+        if (!_groupByLength)
+        {
+            return shuffled;
+        }
+        if (_grouped is not { } cached || cached.Epoch != epoch || cached.BatchSize != batchSize)
+        {
+            cached = (epoch, batchSize, LengthGroupedOrder.Regroup(shuffled, i => _encoded[i].Length, batchSize, _seed, epoch));
+            _grouped = cached;
+        }
+        return cached.Order;
     }
 }

@@ -1,12 +1,11 @@
-using System.Text.Json;
 using VlmForge.Data.Families;
+using VlmForge.Engine.Families;
+using VlmForge.Engine.Families.Qwen25Vl;
 using VlmForge.Data.Geometry;
 using VlmForge.Data.Images;
 using VlmForge.Data.Prompts;
 using VlmForge.Data.Tokenization.HuggingFace;
 using VlmForge.Models.Families;
-using VlmForge.Models.Families.Qwen25Vl;
-using VlmForge.Models.Families.SmolVlm;
 using VlmForge.Models.Tiny;
 using VlmForge.Settings;
 
@@ -20,15 +19,19 @@ namespace VlmForge.Engine.Pipeline;
 public sealed class FamilySnapshot
 {
     /// <summary>Qwen's processor settings file; its min_pixels / max_pixels bound the smart resize.</summary>
-    public const string PreprocessorConfigFileName = "preprocessor_config.json";
+    public const string PreprocessorConfigFileName = Qwen25VlFamily.PreprocessorConfigFileName;
 
-    private FamilySnapshot(SnapshotFolder folder, ModelVocabularyTokenizer tokenizer, ChatTemplate template, SmartResize? resize)
+    private FamilySnapshot(IModelFamily family, SnapshotFolder folder, ModelVocabularyTokenizer tokenizer, ChatTemplate template, SmartResize? resize)
     {
+        Family = family;
         Folder = folder;
         Tokenizer = tokenizer;
         Template = template;
         Resize = resize;
     }
+
+    /// <summary>The registered family the snapshot belongs to.</summary>
+    public IModelFamily Family { get; }
 
     public SnapshotFolder Folder { get; }
 
@@ -93,62 +96,29 @@ public sealed class FamilySnapshot
 
         var template = ChatTemplates.ForFamily(folder.Config.Family);
         CheckTokenizer(tokenizer, template, folder.Config, configured);
-        var resize = folder.Config is Qwen25VlConfig qwen ? ReadSmartResize(folder.Path, qwen, configured) : null;
-        return new FamilySnapshot(folder, new ModelVocabularyTokenizer(tokenizer, folder.Config.VocabSize), template, resize);
+        var registered = ModelFamilyRegistry.Of(folder.Config);
+        var resize = registered.ReadResize(folder.Config, folder.Path, configured);
+        return new FamilySnapshot(registered, folder, new ModelVocabularyTokenizer(tokenizer, folder.Config.VocabSize), template, resize);
     }
 
     /// <summary>
-    /// The data conventions of a run whose images have the original sizes <paramref name="originals"/>. Qwen2.5-VL: every
-    /// image smart-resized on its own (<see cref="Qwen25VlImageSizing"/>); the recorded size is the largest resized image.
-    /// SmolVLM: its encoder's square.
+    /// The data conventions of a run whose images have the original sizes <paramref name="originals"/>, as the family
+    /// sizes them (<see cref="IModelFamily.Conventions(IFamilyConfig, SmartResize?, IReadOnlyList{ImageSize}, int)"/>):
+    /// Qwen2.5-VL smart-resizes every image on its own (the recorded size is the largest), SmolVLM uses its encoder's square.
     /// </summary>
-    public RunConventions Conventions(IEnumerable<ImageSize> originals)
+    public RunConventions Conventions(IEnumerable<ImageSize> originals, int datasetImageSize)
     {
         ArgumentNullException.ThrowIfNull(originals);
-        if (Resize is null)
-        {
-            return SmolConventions();
-        }
-        var largest = originals.Distinct().Select(Resize.Apply).MaxBy(s => (long)s.Width * s.Height);
-        if (largest == default)
-            throw new WorkflowException("The dataset has no images to size the Qwen2.5-VL inputs from.");
-        return new RunConventions(Qwen25VlImageSizing.Conventions(Resize), largest) { PerImage = true };
+        return Family.Conventions(Config, Resize, [.. originals.Distinct()], datasetImageSize);
     }
 
     /// <summary>
     /// The conventions of a trained run from what it recorded (<paramref name="trained"/> image size and
-    /// <paramref name="resize"/>, vlmforge.json's image_resize), for images of any size (evaluation, generation). A
-    /// Qwen2.5-VL run that sized images on its own does so again, with the same smart-resize bounds (a changed
-    /// preprocessor_config.json is refused); a run that stretched every image to one size (VlmForge before per-image
-    /// sizing) stretches again.
+    /// <paramref name="resize"/>, vlmforge.json's image_resize), for images of any size (evaluation, generation), as the
+    /// family sizes them (<see cref="IModelFamily.Conventions(IFamilyConfig, SmartResize?, ImageSize, string)"/>).
     /// </summary>
-    public RunConventions Conventions(ImageSize trained, string resize)
-    {
-        ArgumentNullException.ThrowIfNull(resize);
-        if (Resize is null)
-        {
-            return SmolConventions();
-        }
-        if (resize.StartsWith("smart-resize", StringComparison.Ordinal))
-        {
-            var now = new SmartResizedImageBoxConvention(Resize);
-            if (resize != RunConventions.ResizeName(now))
-            {
-                throw new WorkflowException(
-                    $"The run sized its images with {resize}, but model.path's {PreprocessorConfigFileName} now gives " +
-                    $"{RunConventions.ResizeName(now)}; restore the processor config the run trained with.");
-            }
-            return new RunConventions(Qwen25VlImageSizing.Conventions(Resize), trained) { PerImage = true };
-        }
-        var conventions = new FamilyDataConventions("qwen2.5-vl", ChatTemplates.Qwen25Vl, ImageNormalization.OpenAiClip, new FixedSizeBoxConvention(trained));
-        return new RunConventions(conventions, trained);
-    }
-
-    private RunConventions SmolConventions()
-    {
-        int side = ((Idefics3Config)Config).Vision.ImageSize;
-        return new RunConventions(FamilyDataConventions.SmolVlm(side), new ImageSize(side, side));
-    }
+    /// <exception cref="WorkflowException">The snapshot's processor config now sizes images differently from the run.</exception>
+    public RunConventions Conventions(ImageSize trained, string resize) => Family.Conventions(Config, Resize, trained, resize);
 
     private static void CheckTokenizer(HuggingFaceTokenizer tokenizer, ChatTemplate template, IFamilyConfig config, string configured)
     {
@@ -177,41 +147,6 @@ public sealed class FamilySnapshot
                 $"{config.VocabSize}; the tokenizer files belong to another model.");
         }
     }
-
-    /// <summary>The smart resize of the snapshot: factor from config.json, pixel bounds from preprocessor_config.json when present.</summary>
-    public static SmartResize ReadSmartResize(string folder, Qwen25VlConfig config, string configured)
-    {
-        var resize = SmartResize.Qwen25Vl with { Factor = config.Vision.Factor };
-        var file = System.IO.Path.Combine(folder, PreprocessorConfigFileName);
-        if (!File.Exists(file))
-        {
-            return resize;
-        }
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(file));
-            var root = document.RootElement;
-            // Newer processors nest the bounds as size.shortest_edge / size.longest_edge; older ones have min/max_pixels.
-            int? min = Int(root, "min_pixels") ?? (root.TryGetProperty("size", out var size) ? Int(size, "shortest_edge") : null);
-            int? max = Int(root, "max_pixels") ?? (root.TryGetProperty("size", out var size2) ? Int(size2, "longest_edge") : null);
-            resize = resize with { MinPixels = min ?? resize.MinPixels, MaxPixels = max ?? resize.MaxPixels };
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-        {
-            throw new WorkflowException($"model.path = \"{configured}\": {file} is not a valid processor config ({e.Message}).", e);
-        }
-        if (resize.MinPixels <= 0 || resize.MaxPixels < resize.MinPixels)
-        {
-            throw new WorkflowException(
-                $"model.path = \"{configured}\": {file} has min_pixels {resize.MinPixels} and max_pixels {resize.MaxPixels}; they must be positive with min <= max.");
-        }
-        return resize;
-    }
-
-    private static int? Int(JsonElement element, string name) =>
-        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
-            ? value.GetInt32()
-            : null;
 }
 
 /// <summary>

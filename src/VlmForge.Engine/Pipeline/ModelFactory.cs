@@ -6,12 +6,11 @@ using VlmForge.Data.Tokenization;
 using VlmForge.Engine.Plugins;
 using VlmForge.Models.Lora;
 using VlmForge.Models.Modeling;
+using VlmForge.Models.StateDicts;
 using VlmForge.Models.Tiny;
 using VlmForge.Models.Training;
 using VlmForge.Settings;
 using static TorchSharp.torch;
-using ModelTrainingMode = VlmForge.Models.Training.TrainingMode;
-using SettingsTrainingMode = VlmForge.Settings.TrainingMode;
 
 namespace VlmForge.Engine.Pipeline;
 
@@ -25,14 +24,12 @@ public static class ModelFactory
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(plugins);
-        bool lora = model.TrainingMode == SettingsTrainingMode.Lora;
-        // "none" stores plain weights: passing no quantizer keeps ordinary linear layers (which LoRA can merge into).
-        IQuantizerPlugin? quantizer = model.Quantization == "none" ? null : plugins.Quantizer(model.Quantization);
+        bool lora = model.TrainingMode == TrainingMode.Lora;
         return new ModelSetup
         {
-            Mode = lora ? ModelTrainingMode.Lora : ModelTrainingMode.Full,
+            Mode = model.TrainingMode,
             Lora = lora ? new LoraSettings(model.LoraRank, model.LoraAlpha, model.LoraDropout, [.. model.LoraTargetModules]) : null,
-            Quantizer = quantizer,
+            Quantizer = plugins.Quantizer(model.Quantization),
             QuantizationOptions = new QuantizationOptions(model.DoubleQuantization),
             ComputeDtype = computeDtype,
             GradientCheckpointing = model.GradientCheckpointing,
@@ -85,11 +82,26 @@ public static class ModelFactory
         return ids;
     }
 
-    /// <summary>Creates the tiny model with weights drawn from <paramref name="seed"/> (the same seed gives the same weights).</summary>
-    public static IVisionLanguageModel CreateTiny(TinyVlmConfig config, ModelSetup setup, long seed)
+    /// <summary>
+    /// Creates the tiny model with weights drawn from <paramref name="seed"/> (the same seed gives the same weights), or
+    /// with <paramref name="pretrained"/>'s weights (the seed then only draws the new adapters).
+    /// </summary>
+    public static IVisionLanguageModel CreateTiny(TinyVlmConfig config, ModelSetup setup, long seed, TinyBase? pretrained = null)
     {
         torch.manual_seed(seed);
-        return TinyVlm.Create(config, setup);
+        if (pretrained is null)
+        {
+            return TinyVlm.Create(config, setup);
+        }
+        using var weights = pretrained.OpenWeights();
+        try
+        {
+            return TinyVlm.Create(config, setup, weights, pretrained.WeightsPath);
+        }
+        catch (StateDictMismatchException e)
+        {
+            throw new WorkflowException($"model.path = \"{pretrained.Path}\": {e.Message}", e);
+        }
     }
 
     public static void SaveTinyConfig(TinyVlmConfig config, string path)

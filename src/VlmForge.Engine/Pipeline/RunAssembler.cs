@@ -10,7 +10,6 @@ using VlmForge.Data.Tokenization;
 using VlmForge.Engine.Plugins;
 using VlmForge.Engine.Runs;
 using VlmForge.Models.Families;
-using VlmForge.Models.Families.Qwen25Vl;
 using VlmForge.Models.Modeling;
 using VlmForge.Models.Peft;
 using VlmForge.Models.Safetensors;
@@ -38,6 +37,25 @@ public static class RunAssembler
         return settings.Model.Family == ModelFamily.Tiny ? null : FamilySnapshot.Open(settings);
     }
 
+    /// <summary>The pretrained tiny base at model.path, or null (a real family, or a tiny model from random weights).</summary>
+    /// <exception cref="WorkflowException">model.path does not hold a tiny base that fits dataset.image_size.</exception>
+    public static TinyBase? TinyBaseOf(WorkflowSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        if (settings.Model.Family != ModelFamily.Tiny || settings.Model.Path is not { Length: > 0 } path)
+        {
+            return null;
+        }
+        var found = TinyBase.Open(settings.ResolvePath(path));
+        if (found.Config.ImageSize != settings.Dataset.ImageSize)
+        {
+            throw new WorkflowException(
+                $"model.path = \"{path}\" was pretrained on {found.Config.ImageSize} px images, but dataset.image_size is {settings.Dataset.ImageSize}; " +
+                $"set dataset.image_size = {found.Config.ImageSize}.");
+        }
+        return found;
+    }
+
     /// <summary>How the run's conventions follow from its dataset's records.</summary>
     public static Func<IReadOnlyList<DatasetRecord>, RunConventions> ConventionsFor(WorkflowSettings settings, FamilySnapshot? snapshot)
     {
@@ -47,7 +65,7 @@ public static class RunAssembler
             var tiny = TinyConventions(settings);
             return _ => tiny;
         }
-        return records => snapshot.Conventions(records.Select(r => r.ImageSize));
+        return records => snapshot.Conventions(records.Select(r => r.ImageSize), settings.Dataset.ImageSize);
     }
 
     /// <summary>The tiny model's conventions: squares of dataset.image_size.</summary>
@@ -82,11 +100,18 @@ public static class RunAssembler
             var tiny = tokenizer as TinyTokenizer
                 ?? throw new ArgumentException("The tiny model needs the run's TinyTokenizer.", nameof(tokenizer));
             var configPath = RunFiles.ModelConfig(folder);
+            var pretrained = TinyBaseOf(settings);
             var config = writeModelConfig || !File.Exists(configPath)
-                ? ModelFactory.TinyConfig(tiny, settings.Dataset.ImageSize)
+                ? pretrained?.Config ?? ModelFactory.TinyConfig(tiny, settings.Dataset.ImageSize)
                 : ModelFactory.LoadTinyConfig(configPath);
+            if (pretrained is not null && config.VocabSize != tiny.VocabularySize)
+            {
+                throw new WorkflowException(
+                    $"model.path = \"{pretrained.Path}\" has a vocabulary of {config.VocabSize} tokens, but the run's tokenizer has {tiny.VocabularySize}: " +
+                    "a run on a tiny base uses the base's tokenizer; start a new run.");
+            }
             if (writeModelConfig) ModelFactory.SaveTinyConfig(config, configPath);
-            model = ModelFactory.CreateTiny(config, setup, settings.Training.Seed);
+            model = ModelFactory.CreateTiny(config, setup, settings.Training.Seed, pretrained);
             padId = tiny.PadId;
         }
         else
@@ -108,8 +133,8 @@ public static class RunAssembler
             Device = device,
             Encoder = new ConversationEncoder(tokenizer, conventions.Conventions.Template, model.ImageTokenCount, settings.Prompt.System)
             {
-                ImageTokensFor = conventions.PerImage && snapshot?.Config is Qwen25VlConfig qwen
-                    ? size => Qwen25VlImageSizing.ImageTokenCount(size, qwen.Vision.Factor)
+                ImageTokensFor = conventions.PerImage && snapshot is not null
+                    ? size => snapshot.Family.ImageTokens(snapshot.Config, size).ImageTokens
                     : null,
             },
             Images = new PreparedImageCache(
@@ -175,18 +200,7 @@ public static class RunAssembler
     /// <summary>Loads the snapshot for training with <paramref name="setup"/>; LoRA adapters start from the run's seed.</summary>
     private static RunImageModel LoadFamily(WorkflowSettings settings, FamilySnapshot snapshot, ModelSetup setup, ImageSize image)
     {
-        int tokens;
-        FamilyModelOptions options;
-        if (snapshot.Config is Qwen25VlConfig qwen)
-        {
-            tokens = Qwen25VlImageSizing.ImageTokenCount(image, qwen.Vision.Factor);
-            options = new FamilyModelOptions { ImageSize = image.Width == image.Height ? image.Width : null };
-        }
-        else
-        {
-            tokens = 0;
-            options = new FamilyModelOptions();
-        }
+        var (tokens, options) = snapshot.Family.ModelImage(snapshot.Config, image);
 
         torch.manual_seed(settings.Training.Seed);
         FamilyModel family;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using VlmForge.Abstractions.IO;
 using VlmForge.Abstractions.Optimizers;
@@ -33,6 +34,26 @@ public static class TrainingSession
     public static TrainingSessionResult Run(TrainingRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
+        var made = new StrongBox<RunFolder?>();
+        try
+        {
+            return Run(request, made);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException && (made.Value ?? OpenedForResume(request)) is { } folder)
+        {
+            // A plugin's exception (or any other) must not leave a half-made folder that blocks the next run: see RunFailure.
+            RunFailure.Handle(folder, createdNow: made.Value is not null, e, request.Log);
+            throw;
+        }
+    }
+
+    private static RunFolder? OpenedForResume(TrainingRequest request) =>
+        request.ResumeFolder is { } path && File.Exists(Path.Combine(path, "config.toml")) ? RunFolder.Open(path, allowFailed: true) : null;
+
+    /// <param name="request">What to train.</param>
+    /// <param name="made">Set to the folder once this call has created a new run's folder.</param>
+    private static TrainingSessionResult Run(TrainingRequest request, StrongBox<RunFolder?> made)
+    {
         var log = request.Log;
         bool resuming = request.ResumeFolder is not null;
         RunFolder folder;
@@ -42,7 +63,7 @@ public static class TrainingSession
         WorkflowDataset? dataset = null;
         if (resuming)
         {
-            folder = RunFolder.Open(request.ResumeFolder!);
+            folder = RunFolder.Open(request.ResumeFolder!, allowFailed: true);
             settings = WorkflowLoader.LoadFile(folder.ConfigPath, request.Plugins).GetSettingsOrThrow();
             log.WriteLine($"resuming {folder.Path}");
             RemoveStaleTemporaries(folder, log);
@@ -69,6 +90,7 @@ public static class TrainingSession
                     given.Model.TrainingMode.ToTomlName(), given.Model.Quantization);
             settings = Anchor(given, name);
             folder = RunFolder.CreateNew(output, name);
+            made.Value = folder;
             ResolvedConfigWriter.WriteFile(settings, folder.ConfigPath,
                 [$"Resolved configuration of run {name}.", $"Source: {request.ConfigSource} (sha256 {request.ConfigSha256})"]);
             log.WriteLine($"run folder: {folder.Path}");
@@ -99,6 +121,14 @@ public static class TrainingSession
         {
             tokenizer = TinyTokenizer.Load(RunFiles.TokenizerFolder(folder));
         }
+        else if (RunAssembler.TinyBaseOf(settings) is { } pretrained)
+        {
+            // The base's weights are tied to its token ids: the run keeps its tokenizer (words it lacks are spelled in characters).
+            var baseTokenizer = pretrained.LoadTokenizer();
+            baseTokenizer.Save(RunFiles.TokenizerFolder(folder));
+            tokenizer = baseTokenizer;
+            log.WriteLine($"model: the tiny base at {pretrained.Path}");
+        }
         else
         {
             var tiny = TinyTokenizer.Build(TaskExampleBuilder.Texts(dataset.Train, settings.Prompt.System),
@@ -115,7 +145,7 @@ public static class TrainingSession
         Reporting.ParameterFile.Write(folder, parameters);
 
         var training = settings.Training;
-        var batches = new ExampleBatches(dataset.Train, context.Encoder, context.Images, context.Collator, (ulong)training.Seed);
+        var batches = new ExampleBatches(dataset.Train, context.Encoder, context.Images, context.Collator, (ulong)training.Seed, groupByLength: training.GroupByLength);
         var trainable = model.TrainableParameters();
         using var optimizer = request.Plugins.Optimizer(training.Optimizer).Create(trainable,
             new OptimizerHyperparameters(training.WeightDecay));
@@ -130,7 +160,14 @@ public static class TrainingSession
                 throw new WorkflowException(
                     $"training.vision_warmup_steps = {training.VisionWarmupSteps}, but this model's vision side has no objective of its own " +
                     "(only the tiny family's detector has one). Set vision_warmup_steps = 0.");
-            VisionWarmup.Run(objective, batches.AnnotatedImages(), training.VisionWarmupSteps, training.BatchSize, training.LearningRate,
+            if (!objective.Trainable)
+                throw new WorkflowException(
+                    $"training.vision_warmup_steps = {training.VisionWarmupSteps}, but with training_mode = \"lora\" the detector is frozen " +
+                    "(LoRA trains adapters only; a pretrained base's detector has already learned). Set vision_warmup_steps = 0, " +
+                    "or training_mode = \"full\" to train the detector.");
+            var heldOut = new ExampleBatches(dataset.Validation, context.Encoder, context.Images, context.Collator, (ulong)training.Seed)
+                .AnnotatedImages();
+            VisionWarmup.Run(objective, batches.AnnotatedImages(), heldOut, training.VisionWarmupSteps, training.BatchSize, training.LearningRate,
                 (ulong)training.Seed, context.Device, log);
         }
         var validator = request.Validator(context);
@@ -188,6 +225,7 @@ public static class TrainingSession
             validation = summary.LastValidation,
             data = result.DataSummaries,
         }, SummaryJson));
+        File.Delete(folder.FailedPath); // a resumed failed run is a run again
         log.WriteLine($"report: {Reporting.RunReport.Write(folder)}");
         return result;
     }
@@ -240,14 +278,9 @@ public static class TrainingSession
             Epochs = t.Epochs,
             BatchSize = t.BatchSize,
             GradientAccumulation = t.GradientAccumulation,
-            MaxSteps = t.MaxSteps,
+            MaxUpdates = t.MaxSteps, // the setting counts optimizer updates
             LearningRate = t.LearningRate,
-            Schedule = t.LrSchedule switch
-            {
-                LrSchedule.Linear => ScheduleKind.Linear,
-                LrSchedule.Cosine => ScheduleKind.Cosine,
-                _ => ScheduleKind.Constant,
-            },
+            Schedule = t.LrSchedule,
             WarmupUpdates = t.WarmupSteps,
             EvalIntervalUpdates = t.EvalInterval,
             CheckpointIntervalUpdates = t.CheckpointInterval,
@@ -277,9 +310,9 @@ public static class TrainingSession
     private static string Describe(TrainingPlan plan, WorkflowDataset dataset, WorkflowSettings settings) => Invariant(
         $"plan: {dataset.TrainRecords} training images, {plan.Examples} examples ({string.Join("+", dataset.Tasks.Select(TaskKinds.Name))}), ") +
         Invariant($"{dataset.Validation.Count} validation examples; batch {plan.BatchSize} x accumulation {plan.GradientAccumulation} = ") +
-        Invariant($"effective batch {plan.EffectiveBatchSize}; {plan.StepsPerEpoch} steps/epoch x {plan.Epochs} epochs = {(long)plan.StepsPerEpoch * plan.Epochs} steps") +
-        (plan.TotalSteps < (long)plan.StepsPerEpoch * plan.Epochs ? Invariant($", capped by max_steps = {plan.TotalSteps}") : "") +
-        Invariant($": {plan.TotalSteps} steps, ") +
+        Invariant($"effective batch {plan.EffectiveBatchSize}; ") +
+        TrainingPlan.DescribeSteps(plan.StepsPerEpoch, plan.Epochs, plan.TotalSteps, settings.Training.MaxSteps, plan.GradientAccumulation) +
+        Invariant($", ") +
         Invariant($"{plan.TotalUpdates} updates; {settings.Training.Optimizer}{OptimizerTable(settings)} lr {settings.Training.LearningRate:G3} ({settings.Training.LrSchedule.ToTomlName()}), ") +
         Invariant($"weight decay {settings.Training.WeightDecay:G3}, ") +
         Invariant($"{settings.Model.Precision}, {settings.Model.TrainingMode.ToTomlName()}, quantization {settings.Model.Quantization}");

@@ -17,8 +17,10 @@ public static class VisionWarmup
 {
     public static void Run(
         IVisionObjective objective, IReadOnlyList<(PreparedImage Image, IReadOnlyList<RegionAnnotation> Regions)> images,
+        IReadOnlyList<(PreparedImage Image, IReadOnlyList<RegionAnnotation> Regions)> heldOut,
         int steps, int batchSize, double learningRate, ulong seed, Device device, TextWriter log)
     {
+        ArgumentNullException.ThrowIfNull(heldOut);
         ArgumentNullException.ThrowIfNull(objective);
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(log);
@@ -73,8 +75,42 @@ public static class VisionWarmup
                 var parts = string.Join(", ", names.Select(n => string.Create(CultureInfo.InvariantCulture, $"{n} {recent[n] / window:F3}")));
                 log.WriteLine($"vision warm-up: step {step}/{steps}: {parts}");
                 recent.Clear();
+                if (heldOut.Count > 0 && (step % 250 == 0 || step == steps))
+                {
+                    log.WriteLine($"vision warm-up: held-out images at step {step}: {Format(Measure(objective, heldOut, batchSize, device))}");
+                }
             }
         }
         optimizer.zero_grad();
     }
+
+    /// <summary>The objective's parts averaged over held-out images, without training: what the detector generalizes.</summary>
+    private static List<(string Name, double Value)> Measure(
+        IVisionObjective objective, IReadOnlyList<(PreparedImage Image, IReadOnlyList<RegionAnnotation> Regions)> images,
+        int batchSize, Device device)
+    {
+        var sums = new List<(string Name, double Value)>();
+        int batches = 0;
+        using var noGrad = no_grad();
+        for (int start = 0; start < images.Count; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var chosen = images.Skip(start).Take(batchSize).ToArray();
+            var pixels = stack(chosen.Select(i => i.Image.ToTensor()).ToArray()).to(device);
+            var loss = objective.ObjectiveLoss(pixels, chosen.Select(i => ModelRegions.From(i.Regions)).ToArray());
+            var parts = loss.Parts.Prepend(("loss", loss.Total)).ToArray();
+            for (int p = 0; p < parts.Length; p++)
+            {
+                double value = parts[p].Item2.item<float>();
+                if (sums.Count <= p)
+                    sums.Add((parts[p].Item1, 0));
+                sums[p] = (sums[p].Name, sums[p].Value + value);
+            }
+            batches++;
+        }
+        return sums.Select(s => (s.Name, s.Value / batches)).ToList();
+    }
+
+    private static string Format(IEnumerable<(string Name, double Value)> parts) =>
+        string.Join(", ", parts.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Name} {p.Value:F3}")));
 }

@@ -2,6 +2,7 @@ using VlmForge.Abstractions.Optimizers;
 using VlmForge.Data.Batching;
 using VlmForge.Engine.Training;
 using VlmForge.Models.Modeling;
+using VlmForge.Settings;
 using static TorchSharp.torch;
 
 namespace VlmForge.Engine.Pipeline;

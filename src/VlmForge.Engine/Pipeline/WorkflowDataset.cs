@@ -73,7 +73,7 @@ public sealed class WorkflowDataset
         var layout = DatasetLayout.FromPath(path);
         var options = new DatasetLoadOptions
         {
-            OnError = dataset.OnError == RecordErrorPolicy.Fail ? DatasetErrorPolicy.Fail : DatasetErrorPolicy.Skip,
+            OnError = dataset.OnError,
             // Every image is decoded once here, so a corrupt one stops "fail" before step 1 and is skipped by "skip",
             // instead of surfacing in the middle of training.
             ImageCheck = ImageCheck.FullDecode,
@@ -156,7 +156,7 @@ public sealed class WorkflowDataset
             : throw new WorkflowException($"{path} does not exist; pass a .jsonl file or a folder with test.jsonl or {DatasetLayout.ValidationFileName}.");
         var options = new DatasetLoadOptions
         {
-            OnError = settings.Dataset.OnError == RecordErrorPolicy.Fail ? DatasetErrorPolicy.Fail : DatasetErrorPolicy.Skip,
+            OnError = settings.Dataset.OnError,
         };
         var loaded = JsonlDatasetLoader.Load(file, options, problem => log.WriteLine($"skipped: {problem}"));
         log.WriteLine($"data: {loaded.Summary}");

@@ -26,6 +26,13 @@ public sealed partial class RunFolder
     public string ModelPath => Combine("model");
     public string EvaluationPath => Combine("eval");
 
+    /// <summary>
+    /// Written when training failed and the folder was kept because it holds checkpoints to continue from: the error and
+    /// the newest checkpoint. Such a folder is not a finished run, so eval, generate, serve, report and compare refuse it;
+    /// <c>train --resume</c> continues it and removes the file when it finishes.
+    /// </summary>
+    public string FailedPath => Combine("failed.json");
+
     /// <summary>Creates a fresh run folder under <paramref name="outputRoot"/>.</summary>
     /// <exception cref="IOException">The named folder already exists.</exception>
     public static RunFolder CreateNew(string outputRoot, string name)
@@ -47,8 +54,11 @@ public sealed partial class RunFolder
     }
 
     /// <summary>Opens an existing run folder (for resume, eval, generate, compare).</summary>
+    /// <param name="path">The folder.</param>
+    /// <param name="allowFailed">Open a run whose training failed (<see cref="FailedPath"/>); only resuming does.</param>
     /// <exception cref="DirectoryNotFoundException">The folder does not exist or holds no run.</exception>
-    public static RunFolder Open(string path)
+    /// <exception cref="IOException">The run's training failed and it has not been continued (<see cref="FailedPath"/>).</exception>
+    public static RunFolder Open(string path, bool allowFailed = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         if (!Directory.Exists(path))
@@ -56,6 +66,10 @@ public sealed partial class RunFolder
         var folder = new RunFolder(path);
         if (!File.Exists(folder.ConfigPath))
             throw new DirectoryNotFoundException($"{path} is not a VlmForge run folder: it has no config.toml.");
+        if (!allowFailed && File.Exists(folder.FailedPath))
+            throw new IOException(
+                $"{folder.Path} is not a finished run: its training failed ({RunFailure.Read(folder.FailedPath)}). Fix the cause, then continue it " +
+                $"with `vlmforge train --resume {folder.Path}`, or delete the folder.");
         return folder;
     }
 

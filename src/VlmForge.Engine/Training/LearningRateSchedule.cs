@@ -1,17 +1,6 @@
+using VlmForge.Settings;
+
 namespace VlmForge.Engine.Training;
-
-/// <summary>The shape of the learning rate over a run (the page's "Learning rate schedules").</summary>
-public enum ScheduleKind
-{
-    /// <summary>The same rate throughout (the page's default).</summary>
-    Constant,
-
-    /// <summary>Falls linearly to zero at the end of training.</summary>
-    Linear,
-
-    /// <summary>Follows half a cosine from the peak to zero (smoother than linear).</summary>
-    Cosine,
-}
 
 /// <summary>
 /// Learning rate per optimizer update, with optional linear warmup. Update <c>u</c> is 0-based; warmup uses
@@ -20,7 +9,7 @@ public enum ScheduleKind
 /// </summary>
 public sealed class LearningRateSchedule
 {
-    public LearningRateSchedule(ScheduleKind kind, double peak, long totalUpdates, long warmupUpdates)
+    public LearningRateSchedule(LrSchedule kind, double peak, long totalUpdates, long warmupUpdates)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(peak);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(totalUpdates);
@@ -31,7 +20,7 @@ public sealed class LearningRateSchedule
         WarmupUpdates = Math.Min(warmupUpdates, totalUpdates);
     }
 
-    public ScheduleKind Kind { get; }
+    public LrSchedule Kind { get; }
     public double Peak { get; }
     public long TotalUpdates { get; }
     public long WarmupUpdates { get; }
@@ -47,9 +36,9 @@ public sealed class LearningRateSchedule
         double progress = decaySpan <= 0 ? 1.0 : Math.Min(1.0, (double)(update - WarmupUpdates) / decaySpan);
         return Kind switch
         {
-            ScheduleKind.Constant => Peak,
-            ScheduleKind.Linear => Peak * (1.0 - progress),
-            ScheduleKind.Cosine => Peak * 0.5 * (1.0 + Math.Cos(Math.PI * progress)),
+            LrSchedule.Constant => Peak,
+            LrSchedule.Linear => Peak * (1.0 - progress),
+            LrSchedule.Cosine => Peak * 0.5 * (1.0 + Math.Cos(Math.PI * progress)),
             _ => throw new ArgumentOutOfRangeException(nameof(Kind), Kind, "unknown schedule"),
         };
     }

@@ -43,7 +43,10 @@ public sealed class Trainer
         _options = options;
         _validator = validator;
         _checkpointer = checkpointer;
-        Plan = new TrainingPlan(data.Count, options.BatchSize, options.GradientAccumulation, options.Epochs, options.MaxSteps);
+        var maxSteps = options.MaxUpdates > 0
+            ? TrainingPlan.StepsForUpdates(data.Count, options.BatchSize, options.GradientAccumulation, options.MaxUpdates)
+            : options.MaxSteps;
+        Plan = new TrainingPlan(data.Count, options.BatchSize, options.GradientAccumulation, options.Epochs, maxSteps);
         Schedule = new LearningRateSchedule(options.Schedule, options.LearningRate, Plan.TotalUpdates, options.WarmupUpdates);
     }
 

@@ -1,3 +1,4 @@
+using VlmForge.Settings;
 namespace VlmForge.Engine.Training;
 
 /// <summary>The [training] values the loop itself uses (the pipeline fills this from the validated settings).</summary>
@@ -6,9 +7,13 @@ public sealed record TrainerOptions
     public required int Epochs { get; init; }
     public required int BatchSize { get; init; }
     public int GradientAccumulation { get; init; } = 1;
+    /// <summary>Stop after this many steps (batches); 0 = no limit. <see cref="MaxUpdates"/> wins when set.</summary>
     public long MaxSteps { get; init; }
+
+    /// <summary>Stop after this many optimizer updates (training.max_steps); 0 = no limit.</summary>
+    public long MaxUpdates { get; init; }
     public required double LearningRate { get; init; }
-    public ScheduleKind Schedule { get; init; } = ScheduleKind.Constant;
+    public LrSchedule Schedule { get; init; } = LrSchedule.Constant;
     public long WarmupUpdates { get; init; }
 
     /// <summary>Updates between validations; 0 = at the end of every epoch.</summary>

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace VlmForge.Engine.Training;
 
 /// <summary>
@@ -50,6 +52,34 @@ public sealed record TrainingPlan
             long leftoverSteps = TotalSteps % StepsPerEpoch;
             return fullEpochs * UpdatesPerEpoch + (leftoverSteps + GradientAccumulation - 1) / GradientAccumulation;
         }
+    }
+
+    /// <summary>
+    /// The steps that make exactly <paramref name="updates"/> optimizer updates (training.max_steps counts updates, as
+    /// Hugging Face's max_steps does): whole epochs of <see cref="UpdatesPerEpoch"/> updates, then whole accumulation
+    /// groups.
+    /// </summary>
+    public static long StepsForUpdates(int examples, int batchSize, int gradientAccumulation, long updates)
+    {
+        var epoch = new TrainingPlan(examples, batchSize, gradientAccumulation, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(updates);
+        return updates / epoch.UpdatesPerEpoch * epoch.StepsPerEpoch + updates % epoch.UpdatesPerEpoch * gradientAccumulation;
+    }
+
+    /// <summary>
+    /// How the run's steps add up, as train's plan line and `vlmforge plan` say it: "8 steps/epoch x 100 epochs = 800
+    /// steps", and when max_steps ends the run earlier, ", capped by max_steps = 2: 2 steps" (with accumulation,
+    /// "max_steps = 2 updates (x accumulation 4): 8 steps").
+    /// </summary>
+    public static string DescribeSteps(long stepsPerEpoch, int epochs, long totalSteps, long maxUpdates, int gradientAccumulation)
+    {
+        long all = stepsPerEpoch * epochs;
+        var text = string.Create(CultureInfo.InvariantCulture, $"{stepsPerEpoch} steps/epoch x {epochs} epochs = {all} steps");
+        if (totalSteps >= all) return text;
+        var cap = gradientAccumulation > 1
+            ? string.Create(CultureInfo.InvariantCulture, $"{maxUpdates} updates (x accumulation {gradientAccumulation})")
+            : maxUpdates.ToString(CultureInfo.InvariantCulture);
+        return text + string.Create(CultureInfo.InvariantCulture, $", capped by max_steps = {cap}: {totalSteps} steps");
     }
 
     /// <summary>Where step <paramref name="step"/> (0-based, over the whole run) falls.</summary>

@@ -9,6 +9,9 @@ public interface IVisionObjective
     /// <summary>The parameters the objective trains.</summary>
     IReadOnlyList<Parameter> ObjectiveParameters { get; }
 
+    /// <summary>False when the parameters are frozen (a LoRA run keeps its base, the vision side included, fixed).</summary>
+    bool Trainable { get; }
+
     /// <summary>The loss on pixels [N, 3, H, W] against one region list per image.</summary>
     VisionLoss ObjectiveLoss(Tensor pixelValues, IReadOnlyList<IReadOnlyList<ImageRegion>> regions);
 }

@@ -21,6 +21,15 @@ public static class MergedWeights
     public static Dictionary<string, Tensor> Collect(FamilyModel model, IReadOnlyCollection<string> snapshotKeys, ScalarType dtype)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return Collect(model, model.QuantizedLinears, snapshotKeys, dtype);
+    }
+
+    /// <summary>The same for any model built by TrainingSetup: <paramref name="quantizedLinears"/> are its 4-bit layers.</summary>
+    public static Dictionary<string, Tensor> Collect(
+        nn.Module model, IReadOnlyList<QuantizedLinearInfo> quantizedLinears, IReadOnlyCollection<string> snapshotKeys, ScalarType dtype)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(quantizedLinears);
         ArgumentNullException.ThrowIfNull(snapshotKeys);
         using var noGrad = no_grad();
         var merged = new Dictionary<string, Tensor>(StringComparer.Ordinal);
@@ -31,7 +40,7 @@ public static class MergedWeights
         {
             if (module is LoraLinear lora)
             {
-                var (weight, bias) = BaseWeights(lora.BaseLayer, Quantized(model, path + ".base_layer"));
+                var (weight, bias) = BaseWeights(lora.BaseLayer, Quantized(quantizedLinears, path + ".base_layer"));
                 using (var delta = lora.Delta())
                 {
                     Add(merged, path + ".weight", weight.add_(delta), dtype);
@@ -39,7 +48,7 @@ public static class MergedWeights
                 if (bias is not null) Add(merged, path + ".bias", bias, dtype);
                 plainLinears.Add(path);
             }
-            else if (Quantized(model, path) is { } info && !path.EndsWith(".base_layer", StringComparison.Ordinal)
+            else if (Quantized(quantizedLinears, path) is { } info && !path.EndsWith(".base_layer", StringComparison.Ordinal)
                      && module is nn.Module<Tensor, Tensor> frozen)
             {
                 var (weight, bias) = BaseWeights(frozen, info);
@@ -74,8 +83,8 @@ public static class MergedWeights
         return merged;
     }
 
-    private static QuantizedLinearInfo? Quantized(FamilyModel model, string path) =>
-        model.QuantizedLinears.FirstOrDefault(q => q.Path == path);
+    private static QuantizedLinearInfo? Quantized(IReadOnlyList<QuantizedLinearInfo> quantized, string path) =>
+        quantized.FirstOrDefault(q => q.Path == path);
 
     /// <summary>
     /// The float32 weight [out, in] and bias of a base layer: read from a plain linear, or, for a quantizer's frozen

@@ -1,5 +1,3 @@
-using VlmForge.Models.Families.Qwen25Vl;
-using VlmForge.Models.Families.SmolVlm;
 using VlmForge.Models.Safetensors;
 using VlmForge.Models.Training;
 using static TorchSharp.torch;
@@ -49,18 +47,8 @@ public static class FamilyModels
     public static FamilyModel Create(IFamilyConfig config, ModelSetup setup, FamilyModelOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(config);
-        return config switch
-        {
-            Qwen25VlConfig qwen => Qwen25VlModel.Create(qwen, setup, options),
-            Idefics3Config idefics => SmolVlmModel.Create(idefics, setup),
-            _ => throw new ArgumentException($"No model is known for config type {config.GetType().Name}.", nameof(config)),
-        };
+        return config.CreateModel(setup, options ?? new FamilyModelOptions());
     }
 
-    private static FamilyModel Skeleton(IFamilyConfig config, ModelSetup setup, FamilyModelOptions options) => config switch
-    {
-        Qwen25VlConfig qwen => Qwen25VlModel.Skeleton(qwen, setup, options, META),
-        Idefics3Config idefics => SmolVlmModel.Skeleton(idefics, setup, META),
-        _ => throw new ArgumentException($"No model is known for config type {config.GetType().Name}.", nameof(config)),
-    };
+    private static FamilyModel Skeleton(IFamilyConfig config, ModelSetup setup, FamilyModelOptions options) => config.CreateSkeleton(setup, options, META);
 }

@@ -2,10 +2,16 @@ using VlmForge.Models.Families.Common;
 using VlmForge.Models.Families.Qwen25Vl;
 using VlmForge.Models.Families.SmolVlm;
 using VlmForge.Models.Tiny;
+using VlmForge.Settings;
 
 namespace VlmForge.Models.Families;
 
-/// <summary>The real model families by their <c>model.family</c> names, and config.json parsing by <c>model_type</c>.</summary>
+/// <summary>
+/// The real model families' architectures: their <c>model.family</c> names and config.json parsing by
+/// <c>model_type</c>, like Hugging Face's <c>AutoConfig</c> mapping. The engine's family registry registers every other
+/// piece of a family (planner shapes, data conventions, snapshot checks) and, for a family of its own, its
+/// architecture here through <see cref="Register"/>.
+/// </summary>
 public static class ModelFamilies
 {
     /// <summary>Qwen2.5-VL (<c>model_type</c> qwen2_5_vl).</summary>
@@ -14,16 +20,40 @@ public static class ModelFamilies
     /// <summary>SmolVLM (Idefics3 architecture, <c>model_type</c> idefics3).</summary>
     public const string SmolVlm = "smolvlm";
 
-    /// <summary>Every real family.</summary>
-    public static IReadOnlyList<string> All { get; } = [Qwen25Vl, SmolVlm];
+    private static readonly object Gate = new();
 
-    /// <summary>The canonical name of <paramref name="family"/>: "qwen2.5-vl", "Qwen2_5_VL" and "qwen25vl" all give qwen2_5_vl.</summary>
+    private static List<FamilyArchitecture> registered =
+    [
+        new(Qwen25Vl, Qwen25VlConfig.HuggingFaceModelType, Qwen25VlConfig.Parse),
+        new(SmolVlm, Idefics3Config.HuggingFaceModelType, Idefics3Config.Parse),
+    ];
+
+    /// <summary>Every real family.</summary>
+    public static IReadOnlyList<string> All => [.. registered.Select(a => a.Family)];
+
+    /// <summary>Adds (or replaces) the architecture of <paramref name="family"/>, whose config.json says <paramref name="modelType"/>.</summary>
+    public static void Register(string family, string modelType, Func<string, string, IFamilyConfig> parse)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(family);
+        ArgumentException.ThrowIfNullOrEmpty(modelType);
+        ArgumentNullException.ThrowIfNull(parse);
+        lock (Gate)
+        {
+            registered = [.. registered.Where(a => !FamilyNames.Same(a.Family, family)), new(family, modelType, parse)];
+        }
+    }
+
+    /// <summary>
+    /// The canonical name of <paramref name="family"/> (<see cref="FamilyNames"/>: "qwen2.5-vl", "Qwen2_5_VL" and
+    /// "qwen25vl" all give qwen2_5_vl); a family's model_type (idefics3) names it too.
+    /// </summary>
     public static string Normalize(string family)
     {
         ArgumentException.ThrowIfNullOrEmpty(family);
-        var key = Key(family);
-        return All.FirstOrDefault(f => Key(f) == key) ?? (key == "idefics3" ? SmolVlm : throw new ArgumentException(
-            $"'{family}' is not a real model family. Known families: {string.Join(", ", All)} (and the built-in tiny).", nameof(family)));
+        var architecture = registered.FirstOrDefault(a => FamilyNames.Same(a.Family, family))
+                           ?? registered.FirstOrDefault(a => FamilyNames.Same(a.ModelType, family));
+        return architecture?.Family ?? throw new ArgumentException(
+            $"'{family}' is not a real model family. Known families: {string.Join(", ", All)} (and the built-in tiny).", nameof(family));
     }
 
     /// <summary>Parses config.json text, choosing the family by its <c>model_type</c>.</summary>
@@ -33,19 +63,16 @@ public static class ModelFamilies
     {
         ArgumentNullException.ThrowIfNull(json);
         ArgumentNullException.ThrowIfNull(source);
-        var modelType = ConfigJson.TopLevelString(json, "model_type", source);
-        IFamilyConfig config = modelType switch
-        {
-            Qwen25VlConfig.HuggingFaceModelType => Qwen25VlConfig.Parse(json, source),
-            Idefics3Config.HuggingFaceModelType => Idefics3Config.Parse(json, source),
-            null => throw new InvalidModelConfigException($"{source}: no \"model_type\"; is this a Hugging Face config.json?"),
-            _ => throw new InvalidModelConfigException(
-                $"{source}: model_type \"{modelType}\" is not supported. VlmForge loads {Qwen25VlConfig.HuggingFaceModelType} (Qwen2.5-VL) " +
-                $"and {Idefics3Config.HuggingFaceModelType} (SmolVLM) snapshots."),
-        };
+        var modelType = ConfigJson.TopLevelString(json, "model_type", source)
+                        ?? throw new InvalidModelConfigException($"{source}: no \"model_type\"; is this a Hugging Face config.json?");
+        var architecture = registered.FirstOrDefault(a => a.ModelType == modelType)
+                           ?? throw new InvalidModelConfigException(
+                               $"{source}: model_type \"{modelType}\" is not supported. VlmForge loads " +
+                               $"{string.Join(", ", registered.Select(a => $"{a.ModelType} ({a.Family})"))} snapshots.");
+        var config = architecture.Parse(json, source);
         config.Validate();
         return config;
     }
 
-    private static string Key(string name) => new(name.ToLowerInvariant().Where(char.IsLetterOrDigit).ToArray());
+    private sealed record FamilyArchitecture(string Family, string ModelType, Func<string, string, IFamilyConfig> Parse);
 }

@@ -4,6 +4,7 @@ using VlmForge.Models.Layers;
 using VlmForge.Models.Safetensors;
 using VlmForge.Models.StateDicts;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 using static TorchSharp.torch;
 
 namespace VlmForge.Models.Families;

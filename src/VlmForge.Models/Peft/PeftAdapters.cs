@@ -96,8 +96,11 @@ public static class PeftAdapters
                 if (File.Exists(source))
                 {
                     var target = Path.Combine(folder, name);
-                    File.Copy(source, target + ".tmp", overwrite: true);
-                    File.Move(target + ".tmp", target, overwrite: true);
+                    DurableFile.Write(target, stream =>
+                    {
+                        using var input = File.OpenRead(source);
+                        input.CopyTo(stream);
+                    });
                     written.Add(target);
                 }
             }

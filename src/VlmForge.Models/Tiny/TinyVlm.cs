@@ -8,6 +8,8 @@ using VlmForge.Models.Inspection;
 using VlmForge.Models.Layers;
 using VlmForge.Models.Modeling;
 using VlmForge.Models.Projector;
+using VlmForge.Models.Safetensors;
+using VlmForge.Models.StateDicts;
 using VlmForge.Models.Training;
 using VlmForge.Models.Vision;
 using static TorchSharp.torch;
@@ -25,7 +27,7 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
     private readonly GroundingDetector? detector;
     private readonly LanguageModel language_model;
     private nn.Module<Tensor, Tensor> lm_head;
-    private readonly IReadOnlyList<QuantizedLinearInfo> quantized;
+    private IReadOnlyList<QuantizedLinearInfo> quantized = [];
 
     private TinyVlm(TinyVlmConfig config, ModelSetup setup) : base("tiny_vlm")
     {
@@ -55,19 +57,29 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
             ? new TiedLmHead(language_model.EmbedTokens)
             : new CastingLinear(config.HiddenSize, config.VocabSize, hasBias: false, dtype, device);
         RegisterComponents();
-
-        quantized = TrainingSetup.Apply(this, setup, IsQuantizable);
         GradientCheckpointing = setup.GradientCheckpointing;
     }
 
-    /// <summary>Builds the model with fresh weights (seed with <c>torch.manual_seed</c> first) and prepares it for training.</summary>
-    public static TinyVlm Create(TinyVlmConfig config, ModelSetup setup)
+    /// <summary>
+    /// Builds the model with fresh weights (seed with <c>torch.manual_seed</c> first), or with a pretrained base's weights
+    /// when <paramref name="baseWeights"/> is given (every key, strictly), and prepares it for training (adapters,
+    /// quantized and frozen layers).
+    /// </summary>
+    /// <exception cref="StateDictMismatchException">The base does not fit <paramref name="config"/>.</exception>
+    public static TinyVlm Create(TinyVlmConfig config, ModelSetup setup, ITensorSource? baseWeights = null, string? baseName = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentNullException.ThrowIfNull(setup);
         config.Validate();
         setup.Validate();
-        return new TinyVlm(config, setup);
+        var model = new TinyVlm(config, setup);
+        if (baseWeights is not null)
+        {
+            // Loaded before the adapters wrap and freeze the layers, so the checkpoint's keys are the plain model's.
+            StrictStateDictLoader.Load(model, baseWeights, sourceName: baseName);
+        }
+        model.quantized = TrainingSetup.Apply(model, setup, IsQuantizable);
+        return model;
     }
 
     /// <summary>The shapes.</summary>

@@ -1,5 +1,6 @@
 using VlmForge.Abstractions.Quantization;
 using VlmForge.Models.Lora;
+using VlmForge.Settings;
 using static TorchSharp.torch;
 
 namespace VlmForge.Models.Training;
@@ -28,6 +29,9 @@ public sealed record ModelSetup
     /// <summary>Where parameters live; null = CPU. The meta device builds shapes without memory.</summary>
     public Device? Device { get; init; }
 
+    /// <summary>The quantizer that replaces frozen linear layers: <see cref="Quantizer"/> unless it keeps plain linears (<c>none</c>).</summary>
+    public IQuantizerPlugin? StoringQuantizer => Quantizer is { KeepsPlainLinears: false } quantizer ? quantizer : null;
+
     /// <summary>Throws <see cref="ArgumentException"/> when the combination cannot work.</summary>
     public void Validate()
     {
@@ -39,10 +43,10 @@ public sealed record ModelSetup
         {
             throw new ArgumentException("Training mode lora needs LoRA settings (rank, alpha, dropout, target modules).", nameof(Lora));
         }
-        if (Mode == TrainingMode.Full && Quantizer is not null)
+        if (Mode == TrainingMode.Full && StoringQuantizer is { } quantizer)
         {
             throw new ArgumentException(
-                $"Full fine-tuning trains every weight, so none can be stored by the '{Quantizer.Identity.Name}' quantizer. " +
+                $"Full fine-tuning trains every weight, so none can be stored by the '{quantizer.Identity.Name}' quantizer. " +
                 "Use training_mode = \"lora\" or quantization = \"none\".",
                 nameof(Quantizer));
         }

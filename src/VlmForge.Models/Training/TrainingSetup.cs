@@ -1,6 +1,7 @@
 using TorchSharp;
 using VlmForge.Models.Layers;
 using VlmForge.Models.Lora;
+using VlmForge.Settings;
 using static TorchSharp.torch;
 
 namespace VlmForge.Models.Training;
@@ -47,14 +48,14 @@ public static class TrainingSetup
             var (parentPath, name) = Split(path);
             var parent = parentPath.Length == 0 ? model : modules[parentPath];
             var targeted = lora.Targets(path);
-            var quantize = setup.Quantizer is not null && isQuantizable(path);
+            var quantize = setup.StoringQuantizer is not null && isQuantizable(path);
             prepare?.Invoke(path, linear);
 
             nn.Module<Tensor, Tensor> baseLayer = linear;
             if (quantize)
             {
                 using var scope = NewDisposeScope();
-                baseLayer = setup.Quantizer!.CreateFrozenLinear(
+                baseLayer = setup.StoringQuantizer!.CreateFrozenLinear(
                     linear.Weight.detach(), linear.Bias?.detach(), setup.ComputeDtype, setup.QuantizationOptions);
                 // The layer's stored tensors must outlive this scope (it only frees the quantizer's temporaries): a plugin
                 // that returns its results to the caller's scope, as the 4-bit one does, would otherwise lose them here.

@@ -18,6 +18,7 @@ public static class AdviceRules
         new TemperatureRule(),
         new MaxNewTokensRule(),
         new ModelPathRule(),
+        new TinyFamilyRule(),
     ];
 
     /// <summary>Runs every rule; each adds warnings (never errors) to <paramref name="diagnostics"/>.</summary>

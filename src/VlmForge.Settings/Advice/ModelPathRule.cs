@@ -25,7 +25,7 @@ public sealed class ModelPathRule : IAdviceRule
         {
             context.Warn(diagnostics, this, "model.path",
                 $"family \"{family}\" loads a local Hugging Face snapshot folder (config.json, *.safetensors, tokenizer files), but model.path is not set; " +
-                "nothing is downloaded at run time. Set path = \"/path/to/snapshot\", or use family = \"tiny\" with size = \"tiny\".");
+                "nothing is downloaded at run time. Set path = \"/path/to/snapshot\", or use family = \"tiny\" (VlmForge's own model, trained from scratch on a CPU).");
         }
         else if (!Directory.Exists(context.Settings.ResolvePath(model.Path)))
         {

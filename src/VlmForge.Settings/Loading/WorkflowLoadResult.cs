@@ -34,6 +34,15 @@ public sealed class WorkflowLoadResult
     /// <summary>The parsed tree with every value's location (absent when the file could not be read).</summary>
     public ConfigTable? Root { get; }
 
+    /// <summary>Settings the file leaves out that its model family filled in (the tiny family's CPU values), with why.</summary>
+    public IReadOnlyList<FamilyDefault> FamilyDefaults { get; init; } = [];
+
+    /// <summary>
+    /// The line <c>check</c>, <c>plan</c> and <c>train</c> print about <see cref="FamilyDefaults"/>, or <see langword="null"/>
+    /// when the family filled in nothing.
+    /// </summary>
+    public string? FamilyDefaultsNote => Loading.FamilyDefaults.Describe(FamilyDefaults);
+
     /// <summary>True when the config cannot be used.</summary>
     public bool HasErrors => Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error);
 

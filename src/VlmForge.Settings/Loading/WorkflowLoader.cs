@@ -83,13 +83,15 @@ public static class WorkflowLoader
         var root = ConfigTreeBuilder.Parse(text, fileName, diagnostics);
         CheckSections(root, diagnostics);
 
+        // The family's own defaults fill what the file leaves out before binding, so the schema's rules see them too.
+        var (bound, familyDefaults) = FamilyDefaults.Apply(root);
         var settings = new WorkflowSettings(
-            ModelOptions.Bind(root.Table(ModelOptions.SectionPath), diagnostics),
-            TrainingOptions.Bind(root.Table(TrainingOptions.SectionPath), diagnostics),
-            EvaluationOptions.Bind(root.Table(EvaluationOptions.SectionPath), diagnostics),
-            DatasetOptions.Bind(root.Table(DatasetOptions.SectionPath), diagnostics),
-            PromptOptions.Bind(root.Table(PromptOptions.SectionPath), diagnostics),
-            RunOptions.Bind(root.Table(RunOptions.SectionPath), diagnostics))
+            ModelOptions.Bind(bound.Table(ModelOptions.SectionPath), diagnostics),
+            TrainingOptions.Bind(bound.Table(TrainingOptions.SectionPath), diagnostics),
+            EvaluationOptions.Bind(bound.Table(EvaluationOptions.SectionPath), diagnostics),
+            DatasetOptions.Bind(bound.Table(DatasetOptions.SectionPath), diagnostics),
+            PromptOptions.Bind(bound.Table(PromptOptions.SectionPath), diagnostics),
+            RunOptions.Bind(bound.Table(RunOptions.SectionPath), diagnostics))
         {
             Plugins = PluginTables(root),
             BaseDirectory = baseDirectory,
@@ -106,7 +108,10 @@ public static class WorkflowLoader
             .ThenBy(x => x.i)
             .Select(x => MovedSetting(x.d, settings.Training.Optimizer))
             .ToList();
-        return new WorkflowLoadResult(diagnostics.HasErrors ? null : settings, ordered, fileName, text, sha256, root);
+        return new WorkflowLoadResult(diagnostics.HasErrors ? null : settings, ordered, fileName, text, sha256, root)
+        {
+            FamilyDefaults = familyDefaults,
+        };
     }
 
     /// <summary>

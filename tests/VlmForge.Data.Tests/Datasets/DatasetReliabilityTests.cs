@@ -3,6 +3,7 @@ using SkiaSharp;
 using VlmForge.Data.Datasets;
 using VlmForge.Data.Images;
 using VlmForge.Data.Tests.Support;
+using VlmForge.Settings;
 using VlmForge.Tests.Fuzzing;
 
 namespace VlmForge.Data.Tests.Datasets;
@@ -37,7 +38,7 @@ public sealed class DatasetReliabilityTests : IDisposable
     {
         var path = Write(Record("images/a.png"), Record("images/\\u0000x.png"));
 
-        var result = JsonlDatasetLoader.Load(path, new DatasetLoadOptions { OnError = DatasetErrorPolicy.Skip });
+        var result = JsonlDatasetLoader.Load(path, new DatasetLoadOptions { OnError = RecordErrorPolicy.Skip });
 
         Assert.Single(result.Records);
         var problem = Assert.Single(result.Problems);
@@ -50,7 +51,7 @@ public sealed class DatasetReliabilityTests : IDisposable
     {
         var path = Write(Record("images/\\u0000x.png"));
 
-        var error = Assert.Throws<DatasetFormatException>(() => JsonlDatasetLoader.Load(path, new DatasetLoadOptions { OnError = DatasetErrorPolicy.Fail }));
+        var error = Assert.Throws<DatasetFormatException>(() => JsonlDatasetLoader.Load(path, new DatasetLoadOptions { OnError = RecordErrorPolicy.Fail }));
 
         Assert.Equal(1, error.Problem.Line);
     }
@@ -64,7 +65,7 @@ public sealed class DatasetReliabilityTests : IDisposable
         bad[bad.Length - 5] = 0xFF;   // the second byte of é
         File.WriteAllBytes(path, [.. good, .. bad, .. good]);
 
-        var result = JsonlDatasetLoader.Load(path, new DatasetLoadOptions { OnError = DatasetErrorPolicy.Skip });
+        var result = JsonlDatasetLoader.Load(path, new DatasetLoadOptions { OnError = RecordErrorPolicy.Skip });
 
         Assert.Equal([1, 3], result.Records.Select(r => r.LineNumber));
         var problem = Assert.Single(result.Problems);
@@ -110,7 +111,7 @@ public sealed class DatasetReliabilityTests : IDisposable
         var path = Write(Record("images/half.png"));
 
         var error = Assert.Throws<DatasetFormatException>(() => JsonlDatasetLoader.Load(path,
-            new DatasetLoadOptions { OnError = DatasetErrorPolicy.Fail, ImageCheck = ImageCheck.FullDecode }));
+            new DatasetLoadOptions { OnError = RecordErrorPolicy.Fail, ImageCheck = ImageCheck.FullDecode }));
 
         Assert.Equal((1, DatasetProblemKind.ImageCorrupt), (error.Problem.Line, error.Problem.Kind));
         Assert.Contains("truncated", error.Message, StringComparison.Ordinal);

@@ -3,6 +3,7 @@ using VlmForge.Data.Datasets;
 using VlmForge.Data.Geometry;
 using VlmForge.Data.Images;
 using VlmForge.Data.Tests.Support;
+using VlmForge.Settings;
 
 namespace VlmForge.Data.Tests.Datasets;
 
@@ -106,7 +107,7 @@ public sealed class JsonlDatasetLoaderTests : IDisposable
     public void Fail_stops_at_the_first_bad_line_with_a_clear_message()
     {
         var ex = Assert.Throws<DatasetFormatException>(() =>
-            JsonlDatasetLoader.Load(WriteDataset(), new DatasetLoadOptions { OnError = DatasetErrorPolicy.Fail }));
+            JsonlDatasetLoader.Load(WriteDataset(), new DatasetLoadOptions { OnError = RecordErrorPolicy.Fail }));
         Assert.Equal(3, ex.Problem.Line);
         Assert.Equal(DatasetProblemKind.ImageMissing, ex.Problem.Kind);
         Assert.Contains("train.jsonl:3:", ex.Message, StringComparison.Ordinal);

@@ -4,6 +4,7 @@ using SkiaSharp;
 using VlmForge.Data.Datasets;
 using VlmForge.Data.Images;
 using VlmForge.Data.Tests.Support;
+using VlmForge.Settings;
 using VlmForge.Tests.Fuzzing;
 using Xunit.Abstractions;
 
@@ -45,7 +46,7 @@ public sealed class DatasetFuzzTests(ITestOutputHelper output) : IDisposable
         var report = FuzzHarness.Run("jsonl", FuzzHarness.Cases(2000), seed: 1210, random =>
         {
             var (bytes, description) = MutatedLines(random);
-            var policy = random.Next(2) == 0 ? DatasetErrorPolicy.Skip : DatasetErrorPolicy.Fail;
+            var policy = random.Next(2) == 0 ? RecordErrorPolicy.Skip : RecordErrorPolicy.Fail;
             return new FuzzCase($"{description} ({policy})", () =>
             {
                 File.WriteAllBytes(file, bytes);
@@ -54,7 +55,7 @@ public sealed class DatasetFuzzTests(ITestOutputHelper output) : IDisposable
                     var result = JsonlDatasetLoader.Load(file, new DatasetLoadOptions { OnError = policy, ImageCheck = ImageCheck.FullDecode });
                     return result.Problems.FirstOrDefault(p => p.Line <= 0) is { } unlocated ? $"a problem without a line: {unlocated}" : null;
                 }
-                catch (DatasetFormatException e) when (policy == DatasetErrorPolicy.Fail)
+                catch (DatasetFormatException e) when (policy == RecordErrorPolicy.Fail)
                 {
                     return e.Problem.Line > 0 ? null : $"a problem without a line: {e.Problem}";
                 }

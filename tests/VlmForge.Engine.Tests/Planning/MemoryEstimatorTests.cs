@@ -1,6 +1,7 @@
 using VlmForge.Engine.Planning;
 using VlmForge.Engine.Planning.Memory;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 
 namespace VlmForge.Engine.Tests.Planning;
 
@@ -15,7 +16,7 @@ public class MemoryEstimatorTests
         Model = PlanningFixtures.Hand,
         Mode = TrainingMode.Lora,
         Lora = new LoraPlan(2, 0, ["q_proj", "v_proj"]),
-        Quantization = QuantizationPlan.Nf4(),
+        Quantization = PlanningFixtures.Nf4(),
         Precision = PrecisionPlan.Bf16,
         Optimizer = OptimizerPlan.AdamW,
         BatchSize = 1,
@@ -126,12 +127,12 @@ public class MemoryEstimatorTests
     [InlineData(true, 4.127)]
     public void Four_bit_storage_costs_the_bitsandbytes_bits_per_weight(bool doubleQuantization, double bits)
     {
-        var nf4 = QuantizationPlan.Nf4(doubleQuantization);
+        var nf4 = PlanningFixtures.Nf4(doubleQuantization);
         const long weights = 5120L * 13824;
 
         Assert.Equal(bits, nf4.BitsPerWeight(2), 3);
-        Assert.Equal(bits, nf4.StorageBytes(weights, 2) * 8.0 / weights, 3);
-        Assert.Equal(weights * 2, QuantizationPlan.None.StorageBytes(weights, 2));
+        Assert.Equal(bits, nf4.StorageBytes([5120, 13824], 2) * 8.0 / weights, 3);
+        Assert.Equal(weights * 2, QuantizationPlan.None.StorageBytes([5120, 13824], 2));
     }
 
     [Fact]

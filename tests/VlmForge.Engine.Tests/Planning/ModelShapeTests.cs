@@ -6,6 +6,7 @@ using VlmForge.Models.Lora;
 using VlmForge.Models.Presets;
 using VlmForge.Models.Tiny;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 using static TorchSharp.torch;
 
 namespace VlmForge.Engine.Tests.Planning;
@@ -36,7 +37,7 @@ public class ModelShapeTests
     {
         var preset = ModelPresets.Find(family, size);
         var shape = ModelShapes.From(preset.Config, preset.Repository);
-        using var model = FamilyModels.Create(preset.Config, new ModelSetup { Mode = Models.Training.TrainingMode.Full, Device = META });
+        using var model = FamilyModels.Create(preset.Config, new ModelSetup { Mode = TrainingMode.Full, Device = META });
 
         Assert.Equal(model.parameters().Sum(p => p.numel()), shape.TotalParameters);
         // The stacks' linears are exactly what the families let a quantizer store (decoder and vision layers).
@@ -59,7 +60,7 @@ public class ModelShapeTests
         var shape = ModelShapes.From(preset.Config, preset.Repository);
         var setup = new ModelSetup
         {
-            Mode = Models.Training.TrainingMode.Lora,
+            Mode = TrainingMode.Lora,
             Lora = new LoraSettings(8, 16, 0.05, targets),
             ComputeDtype = ScalarType.BFloat16,
             Device = META,
@@ -79,7 +80,7 @@ public class ModelShapeTests
     [Fact]
     public void The_reference_13B_shape_is_the_tiny_layout_and_has_13_35_billion_parameters()
     {
-        using var model = TinyVlm.Create(PlanningFixtures.Llava13BConfig, new ModelSetup { Mode = Models.Training.TrainingMode.Full, Device = META });
+        using var model = TinyVlm.Create(PlanningFixtures.Llava13BConfig, new ModelSetup { Mode = TrainingMode.Full, Device = META });
 
         Assert.Equal(model.parameters().Sum(p => p.numel()), PlanningFixtures.Llava13B.TotalParameters);
         // Llama-2-13B's 13,015,864,320 parameters plus a 303.5 M ViT-L/14 tower and a 31.5 M projector.
@@ -102,7 +103,7 @@ public class ModelShapeTests
         Assert.Equal(8 * 16, shape.PartParameters(ModelPart.Head));
         Assert.Equal(1952, shape.TotalParameters);
 
-        using var model = TinyVlm.Create(PlanningFixtures.HandConfig, new ModelSetup { Mode = Models.Training.TrainingMode.Full, Device = META });
+        using var model = TinyVlm.Create(PlanningFixtures.HandConfig, new ModelSetup { Mode = TrainingMode.Full, Device = META });
         Assert.Equal(model.parameters().Sum(p => p.numel()), shape.TotalParameters);
     }
 
@@ -112,7 +113,7 @@ public class ModelShapeTests
         var config = TinyVlmConfig.Tiny(vocabSize: 64, imageTokenId: 4, padTokenId: 0);
         Assert.Equal(VlmForge.Models.Vision.VisionStem.Hierarchical, config.VisionStem);
         var shape = ModelShapes.Tiny(config);
-        using var model = TinyVlm.Create(config, new ModelSetup { Mode = Models.Training.TrainingMode.Full, Device = META });
+        using var model = TinyVlm.Create(config, new ModelSetup { Mode = TrainingMode.Full, Device = META });
         var names = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.numel());
 
         foreach (var tensor in shape.Tensors)

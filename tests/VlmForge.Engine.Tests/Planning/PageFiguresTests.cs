@@ -36,7 +36,7 @@ public class PageFiguresTests
     [Fact]
     public void A_13B_model_with_NF4_needs_about_12_GB()
     {
-        var estimate = Reference13B(QuantizationPlan.Nf4());
+        var estimate = Reference13B(PlanningFixtures.Nf4());
 
         // 13.7 GiB: 6.8 GiB of 4-bit linears, 0.7 GiB of bf16 embeddings, head and norms, the rest as at 16-bit.
         Assert.InRange(Quantities.GiB(estimate.TotalBytes), 12 * (1 - Tolerance), 12 * (1 + Tolerance));
@@ -46,7 +46,7 @@ public class PageFiguresTests
     public void NF4_stores_the_weights_in_3_to_4_times_less_memory()
     {
         var sixteen = Reference13B(QuantizationPlan.None).Bytes(MemoryCategory.Weights);
-        var four = Reference13B(QuantizationPlan.Nf4()).Bytes(MemoryCategory.Weights);
+        var four = Reference13B(PlanningFixtures.Nf4()).Bytes(MemoryCategory.Weights);
 
         // The page: "~4x reduction compared to full precision", "3-4x memory reduction" (16-bit embeddings and head stay).
         Assert.InRange((double)sixteen / four, 3, 4);

@@ -1,8 +1,11 @@
+using VlmForge.Abstractions.Quantization;
 using VlmForge.Engine.Planning.Architecture;
 using VlmForge.Engine.Planning.Memory;
+using VlmForge.Engine.Plugins;
 using VlmForge.Models.Presets;
 using VlmForge.Models.Tiny;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 
 namespace VlmForge.Engine.Tests.Planning;
 
@@ -51,7 +54,7 @@ internal static class PlanningFixtures
         Model = model,
         Mode = TrainingMode.Lora,
         Lora = new LoraPlan(16, 0.05, ["q_proj", "k_proj", "v_proj", "o_proj"]),
-        Quantization = QuantizationPlan.Nf4(),
+        Quantization = Nf4(),
         Precision = PrecisionPlan.Bf16,
         Optimizer = OptimizerPlan.AdamW,
         BatchSize = 4,
@@ -59,6 +62,15 @@ internal static class PlanningFixtures
         GradientCheckpointing = true,
         Sequence = sequence,
     };
+
+    /// <summary>The built-in quantizers, loaded through the host as <c>vlmforge plan</c> loads them.</summary>
+    public static PluginCatalog Plugins => LazyPlugins.Value;
+
+    private static readonly Lazy<PluginCatalog> LazyPlugins = new(() => PluginCatalog.Load([]));
+
+    /// <summary>What the nf4 plugin stores (bitsandbytes' layout), as the planner asks it.</summary>
+    public static QuantizationPlan Nf4(bool doubleQuantization = false) =>
+        QuantizationPlan.Of(Plugins.Quantizer("nf4"), new QuantizationOptions(doubleQuantization));
 
     /// <summary>A preset's shape.</summary>
     public static ModelShape Preset(string family, string size)

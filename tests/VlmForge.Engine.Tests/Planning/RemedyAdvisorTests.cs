@@ -1,6 +1,7 @@
 using VlmForge.Engine.Planning.Memory;
 using VlmForge.Engine.Planning.Remedies;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 
 namespace VlmForge.Engine.Tests.Planning;
 
@@ -21,14 +22,14 @@ public class RemedyAdvisorTests
         var input = Qwen7B with { Quantization = QuantizationPlan.None, BatchSize = 8, GradientCheckpointing = false };
         var gpu = GpuBudget.FromGiB(24);
 
-        var remedies = RemedyAdvisor.Suggest(input, gpu, SmallerThan7B, DefaultLora);
+        var remedies = RemedyAdvisor.Suggest(input, gpu, SmallerThan7B, DefaultLora, PlanningFixtures.Nf4());
 
         Assert.Equal([RemedyKind.Quantize, RemedyKind.SmallerBatch], remedies.Select(r => r.Kind));
         Assert.All(remedies, r => Assert.Equal(8, r.Estimate.Input.EffectiveBatch));
         Assert.All(remedies.SkipLast(1), r => Assert.False(gpu.IsComfortable(r.Estimate.TotalBytes)));
         Assert.True(gpu.IsComfortable(remedies[^1].Estimate.TotalBytes));
         // Each remedy is applied on top of the previous ones.
-        Assert.True(remedies[^1].Estimate.Input.Quantization.FourBit);
+        Assert.True(remedies[^1].Estimate.Input.Quantization.Quantized);
         // The 4-bit linears dequantize again in backward, so NF4 saves its storage without gradient checkpointing.
         Assert.False(remedies[^1].Estimate.Input.GradientCheckpointing);
     }
@@ -38,7 +39,7 @@ public class RemedyAdvisorTests
     {
         var input = Qwen7B with { Quantization = QuantizationPlan.None, BatchSize = 8, GradientCheckpointing = false };
 
-        var quantize = RemedyAdvisor.Suggest(input, GpuBudget.FromGiB(24), SmallerThan7B, DefaultLora)[0];
+        var quantize = RemedyAdvisor.Suggest(input, GpuBudget.FromGiB(24), SmallerThan7B, DefaultLora, PlanningFixtures.Nf4())[0];
 
         Assert.Equal(RemedyKind.Quantize, quantize.Kind);
         Assert.DoesNotContain("gradient checkpointing", quantize.Note ?? "");
@@ -52,7 +53,7 @@ public class RemedyAdvisorTests
         var input = Qwen7B with { BatchSize = 16, GradientAccumulation = 1 };
         var gpu = GpuBudget.FromGiB(24);
 
-        var remedy = Assert.Single(RemedyAdvisor.Suggest(input, gpu, SmallerThan7B, DefaultLora));
+        var remedy = Assert.Single(RemedyAdvisor.Suggest(input, gpu, SmallerThan7B, DefaultLora, PlanningFixtures.Nf4()));
 
         Assert.Equal(RemedyKind.SmallerBatch, remedy.Kind);
         var chosen = remedy.Estimate.Input;
@@ -67,11 +68,11 @@ public class RemedyAdvisorTests
     {
         var input = Qwen7B with { Mode = TrainingMode.Full, Lora = null, Quantization = QuantizationPlan.None, BatchSize = 1 };
 
-        var remedies = RemedyAdvisor.Suggest(input, GpuBudget.FromGiB(40), SmallerThan7B, DefaultLora);
+        var remedies = RemedyAdvisor.Suggest(input, GpuBudget.FromGiB(40), SmallerThan7B, DefaultLora, PlanningFixtures.Nf4());
 
         Assert.Equal(RemedyKind.Quantize, remedies[0].Kind);
         Assert.Equal(TrainingMode.Lora, remedies[0].Estimate.Input.Mode);
-        Assert.True(remedies[0].Estimate.Input.Quantization.FourBit);
+        Assert.True(remedies[0].Estimate.Input.Quantization.Quantized);
     }
 
     [Fact]
@@ -84,7 +85,7 @@ public class RemedyAdvisorTests
             .. SmallerThan7B,
         ];
 
-        var remedies = RemedyAdvisor.Suggest(input, GpuBudget.FromGiB(16), smaller, DefaultLora);
+        var remedies = RemedyAdvisor.Suggest(input, GpuBudget.FromGiB(16), smaller, DefaultLora, PlanningFixtures.Nf4());
 
         Assert.Equal([RemedyKind.SmallerBatch, RemedyKind.SmallerModel], remedies.Select(r => r.Kind));
         Assert.Equal(PlanningFixtures.Preset("qwen2_5_vl", "medium").Name, remedies[^1].Estimate.Input.Model.Name);
@@ -98,7 +99,7 @@ public class RemedyAdvisorTests
         var input = Qwen7B with { BatchSize = 2 };
         var gpu = GpuBudget.FromGiB(40);
 
-        Assert.Empty(RemedyAdvisor.Suggest(input, gpu, SmallerThan7B, DefaultLora));
+        Assert.Empty(RemedyAdvisor.Suggest(input, gpu, SmallerThan7B, DefaultLora, PlanningFixtures.Nf4()));
         int largest = RemedyAdvisor.LargestComfortableBatch(input, gpu);
         Assert.True(gpu.IsComfortable(MemoryEstimator.Estimate(input with { BatchSize = largest }).TotalBytes));
         Assert.False(gpu.IsComfortable(MemoryEstimator.Estimate(input with { BatchSize = largest + 1 }).TotalBytes));

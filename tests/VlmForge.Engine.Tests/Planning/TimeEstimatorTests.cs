@@ -1,6 +1,7 @@
 using VlmForge.Engine.Planning.Memory;
 using VlmForge.Engine.Planning.Time;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 
 namespace VlmForge.Engine.Tests.Planning;
 
@@ -11,7 +12,7 @@ public class TimeEstimatorTests
         Model = PlanningFixtures.Hand,
         Mode = TrainingMode.Lora,
         Lora = new LoraPlan(2, 0, ["q_proj", "v_proj"]),
-        Quantization = QuantizationPlan.Nf4(),
+        Quantization = PlanningFixtures.Nf4(),
         Precision = PrecisionPlan.Bf16,
         Optimizer = OptimizerPlan.AdamW,
         BatchSize = 1,

@@ -30,7 +30,7 @@ public sealed class WorkflowPlannerTests : IDisposable
     }
 
     private MemoryPlan Plan(string toml, double? gpu = null) =>
-        WorkflowPlanner.Plan(Settings(toml), new PlanOptions { GpuMemoryGiB = gpu }, "vlmforge.toml");
+        WorkflowPlanner.Plan(Settings(toml), PlanningFixtures.Plugins.Quantizer, new PlanOptions { GpuMemoryGiB = gpu }, "vlmforge.toml");
 
     private string Shapes()
     {
@@ -55,7 +55,7 @@ public sealed class WorkflowPlannerTests : IDisposable
             image_size = 64
             """);
 
-        var plan = WorkflowPlanner.Plan(settings, new PlanOptions(), "vlmforge.toml");
+        var plan = WorkflowPlanner.Plan(settings, PlanningFixtures.Plugins.Quantizer, new PlanOptions(), "vlmforge.toml");
 
         // What `train` does: tiny tokenizer from the training texts, conversations through the encoder.
         var records = JsonlDatasetLoader.Load(Path.Combine(data, DatasetLayout.TrainFileName)).Records;
@@ -184,19 +184,6 @@ public sealed class WorkflowPlannerTests : IDisposable
         Assert.Contains("'lm_head'", error.Message);
         Assert.Equal("model.lora_target_modules", error.KeyPath);
         Assert.Contains("Linear layers are named: 0, 2, down_proj, gate_proj, k_proj, o_proj, proj, q_proj, qkv, up_proj, v_proj", error.Message);
-    }
-
-    [Fact]
-    public void A_third_party_quantizer_cannot_be_planned()
-    {
-        var error = Assert.Throws<PlanningException>(() => Plan("""
-            [model]
-            family = "qwen2_5_vl"
-            size = "small"
-            quantization = "int8"
-            """));
-
-        Assert.Contains("quantization = \"int8\"", error.Message);
     }
 
     [Fact]

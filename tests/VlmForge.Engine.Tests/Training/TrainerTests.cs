@@ -1,6 +1,7 @@
 using VlmForge.Engine.Reporting;
 using VlmForge.Engine.Runs;
 using VlmForge.Engine.Training;
+using VlmForge.Settings;
 
 namespace VlmForge.Engine.Tests.Training;
 
@@ -57,7 +58,7 @@ public sealed class TrainerTests : IDisposable
     {
         var (_, metrics, optimizer, _) = Train(new TrainerOptions
         {
-            Epochs = 2, BatchSize = 8, LearningRate = 0.1, Schedule = ScheduleKind.Linear, WarmupUpdates = 2,
+            Epochs = 2, BatchSize = 8, LearningRate = 0.1, Schedule = LrSchedule.Linear, WarmupUpdates = 2,
         });
         Assert.Equal(8, optimizer.Rates.Count);
         Assert.Equal(0.05, optimizer.Rates[0], 12);

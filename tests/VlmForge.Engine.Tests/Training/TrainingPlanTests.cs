@@ -75,4 +75,23 @@ public class TrainingPlanTests
         Assert.Equal(2, plan.Locate(4).AccumulationGroupSize);
         Assert.True(plan.Locate(5).UpdatesAfter);
     }
+
+    [Theory]
+    [InlineData(36, 4, 1, 10, 10)]   // no accumulation: an update per step
+    [InlineData(36, 4, 2, 10, 18)]   // 9 steps make 5 updates an epoch (the last group is 1 step): 10 updates = 2 epochs
+    [InlineData(36, 4, 2, 7, 13)]    // one epoch (5 updates, 9 steps) + 2 groups of 2 steps
+    [InlineData(20, 2, 4, 2, 8)]
+    public void Max_steps_counts_optimizer_updates_so_the_run_makes_exactly_that_many(int examples, int batch, int accumulation, int updates, long steps)
+    {
+        Assert.Equal(steps, TrainingPlan.StepsForUpdates(examples, batch, accumulation, updates));
+        Assert.Equal(updates, new TrainingPlan(examples, batch, accumulation, 100, steps).TotalUpdates);
+    }
+
+    [Theory]
+    [InlineData(8, 100, 2, 2, 1, "8 steps/epoch x 100 epochs = 800 steps, capped by max_steps = 2: 2 steps")]
+    [InlineData(9, 100, 18, 10, 2, "9 steps/epoch x 100 epochs = 900 steps, capped by max_steps = 10 updates (x accumulation 2): 18 steps")]
+    [InlineData(8, 3, 24, 0, 1, "8 steps/epoch x 3 epochs = 24 steps")]
+    [InlineData(8, 3, 24, 50, 1, "8 steps/epoch x 3 epochs = 24 steps")]
+    public void The_step_line_says_when_max_steps_caps_the_epochs(long perEpoch, int epochs, long total, long maxUpdates, int accumulation, string expected) =>
+        Assert.Equal(expected, TrainingPlan.DescribeSteps(perEpoch, epochs, total, maxUpdates, accumulation));
 }

@@ -3,6 +3,7 @@ using VlmForge.Models.Modeling;
 using VlmForge.Models.Tests.Support;
 using VlmForge.Models.Tiny;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 using static TorchSharp.torch;
 
 namespace VlmForge.Models.Tests.Detection;
@@ -83,7 +84,8 @@ public class GroundingDetectorTests
     {
         manual_seed(3);
         var coordinates = Enumerable.Range(8, Side + 1).ToArray();
-        using var detector = new GroundingDetector(Side, 32, 60, 64, 2, coordinates, ScalarType.Float32, CPU);
+        // A wide text side: each word's fixed code (random signs of size 1/sqrt(width)) then barely moves the basis vectors.
+        using var detector = new GroundingDetector(Side, 32, 60, 1024, 2, coordinates, ScalarType.Float32, CPU);
         using var optimizer = optim.AdamW(detector.ObjectiveParameters, lr: 3e-3, weight_decay: 0);
         for (int step = 0; step < 150; step++)
         {
@@ -96,7 +98,7 @@ public class GroundingDetectorTests
 
         using var check = NewDisposeScope();
         var (heldOut, truth) = Squares(8, seed: 10_000);
-        var table = eye(60, 64); // token i is the basis vector i: the tokens can be read back exactly
+        var table = eye(60, 1024); // token i is the basis vector i: the tokens can be read back (up to the small codes)
         var maps = detector.call(heldOut);
         var tokens = detector.Tokens(maps, table);
         int hits = 0;
@@ -113,5 +115,43 @@ public class GroundingDetectorTests
             seen.Add($"x1 {x1} vs {region.X1}, colour {phrase[50].item<float>():F2}/{phrase[51].item<float>():F2}/{phrase[55].item<float>():F2}");
         }
         Assert.True(hits >= 7, $"{hits} of 8 held-out squares read back with the right x1 (±1 px) and colour word: {string.Join("; ", seen)}");
+    }
+
+    [Fact]
+    public void Words_with_the_same_embedding_still_give_different_phrase_tokens_from_their_fixed_codes()
+    {
+        // The decoder learns words of one kind (the shapes, the colours) as near-parallel embeddings; summed into a phrase
+        // token they were unreadable until each word also carried a fixed code of its own.
+        manual_seed(4);
+        var coordinates = Enumerable.Range(8, Side + 1).ToArray();
+        using var detector = new GroundingDetector(Side, 16, 60, 256, 1, coordinates, ScalarType.Float32, CPU);
+        using var scope = NewDisposeScope();
+        var table = zeros(60, 256);
+        var maps = detector.call(zeros(2, 3, Side, Side));
+        // Two images whose one object is word 50 and word 51; both words have the same (zero) embedding.
+        var words = full(2, maps.Words.shape[1], 60, -20f);
+        words[0, .., 50] = tensor(20f);
+        words[1, .., 51] = tensor(20f);
+        var forced = new DetectorMaps(full_like(maps.Objectness, 20f), words, maps.Coordinates, maps.Features);
+        var tokens = detector.Tokens(forced, table);
+        var first = tokens[0, 0];
+        var second = tokens[1, 0];
+        double cosine = (first.dot(second) / (first.norm() * second.norm())).item<float>();
+        Assert.True(cosine < 0.9, $"phrase tokens of two words with one embedding: cosine {cosine:F3}");
+
+        // The codes are not parameters: a checkpoint holds what it held before, and two detectors agree on them.
+        Assert.DoesNotContain(detector.state_dict().Keys, k => k.Contains("code", StringComparison.OrdinalIgnoreCase));
+        using var again = new GroundingDetector(Side, 16, 60, 256, 1, coordinates, ScalarType.Float32, CPU);
+        again.load_state_dict(detector.state_dict());
+        Assert.True(again.Tokens(forced, table).allclose(tokens));
+    }
+
+    [Fact]
+    public void Frozen_for_lora_the_detector_has_no_trainable_parameter_left()
+    {
+        using var model = TestModels.Build(new ModelSetup { Mode = TrainingMode.Lora, Lora = new VlmForge.Models.Lora.LoraSettings(2, 4, 0, ["q_proj", "v_proj"]) }, config: Config());
+        var objective = ((IVisionObjectiveSource)model).VisionObjective!;
+        Assert.False(objective.Trainable);
+        Assert.All(model.TrainableParameters(), p => Assert.Contains("lora_", p.Name));
     }
 }

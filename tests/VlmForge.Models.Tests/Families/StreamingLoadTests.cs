@@ -67,7 +67,9 @@ public class StreamingLoadTests
 
         public IReadOnlyList<SettingDescriptor> Settings => inner.Settings;
 
-        public int BitsPerWeight => inner.BitsPerWeight;
+        public bool KeepsPlainLinears => inner.KeepsPlainLinears;
+
+        public long StorageBytes(long[] shape, ScalarType computeDtype, QuantizationOptions options) => inner.StorageBytes(shape, computeDtype, options);
 
         public void Configure(ConfigTable? section, DiagnosticBag diagnostics) => inner.Configure(section, diagnostics);
 

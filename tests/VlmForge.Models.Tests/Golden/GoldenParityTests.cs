@@ -2,6 +2,7 @@ using VlmForge.Models.Families;
 using VlmForge.Models.Modeling;
 using VlmForge.Models.Safetensors;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 

@@ -1,6 +1,7 @@
 using VlmForge.Models.Inspection;
 using VlmForge.Models.Tests.Support;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 using static TorchSharp.torch;
 
 namespace VlmForge.Models.Tests.Inspection;

@@ -3,6 +3,7 @@ using VlmForge.Models.Layers;
 using VlmForge.Models.Lora;
 using VlmForge.Models.Tests.Support;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 using static TorchSharp.torch;
 
 namespace VlmForge.Models.Tests.Lora;

@@ -8,6 +8,7 @@ using VlmForge.Models.Safetensors;
 using VlmForge.Models.StateDicts;
 using VlmForge.Models.Tests.Support;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 using static TorchSharp.torch;
 
 namespace VlmForge.Models.Tests.Peft;

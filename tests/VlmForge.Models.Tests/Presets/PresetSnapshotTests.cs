@@ -4,6 +4,7 @@ using VlmForge.Models.Lora;
 using VlmForge.Models.Presets;
 using VlmForge.Models.Tests.Support;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 using static TorchSharp.torch;
 
 namespace VlmForge.Models.Tests.Presets;

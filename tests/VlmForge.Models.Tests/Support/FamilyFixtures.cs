@@ -7,6 +7,7 @@ using VlmForge.Models.Lora;
 using VlmForge.Models.Modeling;
 using VlmForge.Models.Safetensors;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 using static TorchSharp.torch;
 
 namespace VlmForge.Models.Tests.Support;

@@ -17,7 +17,9 @@ internal sealed class RoundingQuantizer : IQuantizerPlugin
 
     public IReadOnlyList<SettingDescriptor> Settings { get; } = [];
 
-    public int BitsPerWeight => 16;
+    public bool KeepsPlainLinears => false;
+
+    public long StorageBytes(long[] shape, ScalarType computeDtype, QuantizationOptions options) => shape.Aggregate(2L, (a, b) => a * b);
 
     public int Created { get; private set; }
 

@@ -3,6 +3,7 @@ using VlmForge.Models.Lora;
 using VlmForge.Models.Modeling;
 using VlmForge.Models.Tiny;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 using static TorchSharp.torch;
 
 namespace VlmForge.Models.Tests.Support;

@@ -3,6 +3,7 @@ using VlmForge.Models.Tests.Support;
 using VlmForge.Models.Tiny;
 using VlmForge.Models.Training;
 using TorchSharp;
+using VlmForge.Settings;
 using static TorchSharp.torch;
 
 namespace VlmForge.Models.Tests.Tiny;

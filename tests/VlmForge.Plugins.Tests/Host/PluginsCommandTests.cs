@@ -18,7 +18,7 @@ public class PluginsCommandTests(FaultyPlugins faulty)
         var lines = output.ToString().Split(Environment.NewLine);
         Assert.Matches(@"^NAME\s+KIND\s+VERSION\s+CONTRACT\s+FOLDER$", lines[2]);
         var adamw = Assert.Single(lines, l => l.StartsWith("adamw ", StringComparison.Ordinal));
-        Assert.Matches(@"^adamw\s+optimizer\s+0\.1\.0\s+2\s+/.*/plugins/VlmForge\.Plugins\.Optimizers$", adamw);
+        Assert.Matches(@"^adamw\s+optimizer\s+0\.1\.0\s+3\s+/.*/plugins/VlmForge\.Plugins\.Optimizers$", adamw);
         foreach (var name in new[] { "adam", "nf4", "fp4", "none", "bf16", "fp16", "fp32", "standard" })
             Assert.Single(lines, l => l.StartsWith(name + " ", StringComparison.Ordinal));
         Assert.DoesNotContain("failed to load", output.ToString(), StringComparison.Ordinal);
@@ -36,6 +36,6 @@ public class PluginsCommandTests(FaultyPlugins faulty)
         Assert.Contains("8 plugin(s) failed to load:", text, StringComparison.Ordinal);
         Assert.Contains($"  TestPlugins.CtorThrows [constructor-threw] in {faulty.Folder("Faulty.Ctor")}", text, StringComparison.Ordinal);
         Assert.Contains("InvalidOperationException: license file missing", text, StringComparison.Ordinal);
-        Assert.Matches(@"(?m)^test-sgd\s+optimizer\s+1\.2\.3\s+2\s+", text);
+        Assert.Matches(@"(?m)^test-sgd\s+optimizer\s+1\.2\.3\s+3\s+", text);
     }
 }

@@ -104,6 +104,24 @@ public class FourBitTests(BuiltInPlugins builtIns)
         Assert.InRange(bits, doubleQuantization ? 4.127 : 4.5, doubleQuantization ? 4.128 : 4.5);
     }
 
+    [Theory]
+    [InlineData("nf4", false, 96, 200)]
+    [InlineData("nf4", true, 1000, 70)]
+    [InlineData("fp4", true, 33, 17)]
+    public void Storage_bytes_per_shape_are_what_a_frozen_layer_holds(string name, bool doubleQuantization, int rows, int columns)
+    {
+        // What the planner asks (no tensor needed) must be what the layer stores: codes, scales, offset and code books.
+        var options = new QuantizationOptions(doubleQuantization);
+        using var weight = randn(rows, columns);
+        using var quantized = Catalog.Quantizer(name).Quantize(weight, options);
+        long codeBooks = quantized.Components["quant_map"].numel() * sizeof(float)
+            + (doubleQuantization ? quantized.Components["nested_quant_map"].numel() * sizeof(float) : 0);
+
+        long planned = Catalog.Quantizer(name).StorageBytes([rows, columns], ScalarType.BFloat16, options);
+
+        Assert.Equal(quantized.StorageBytes + codeBooks, planned);
+    }
+
     [Fact]
     public void Nf4_reconstructs_normal_weights_better_than_fp4()
     {

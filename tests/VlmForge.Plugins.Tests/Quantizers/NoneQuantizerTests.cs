@@ -32,7 +32,15 @@ public class NoneQuantizerTests(BuiltInPlugins builtIns)
         Assert.Equal(16.0, stored.StorageBytes * 8.0 / weight.numel());
         using var restored = stored.Dequantize(ScalarType.BFloat16);
         TensorAssert.Identical(weight, restored);
-        Assert.Equal(16, builtIns.Catalog.Quantizer("none").BitsPerWeight);
-        Assert.Equal(4, builtIns.Catalog.Quantizer("nf4").BitsPerWeight);
+        Assert.Equal(stored.StorageBytes, builtIns.Catalog.Quantizer("none").StorageBytes([64, 64], ScalarType.BFloat16, new QuantizationOptions()));
+        Assert.Equal(64 * 64 * 4, builtIns.Catalog.Quantizer("none").StorageBytes([64, 64], ScalarType.Float32, new QuantizationOptions()));
+    }
+
+    [Fact]
+    public void None_keeps_plain_linear_layers_and_the_four_bit_quantizers_replace_them()
+    {
+        Assert.True(builtIns.Catalog.Quantizer("none").KeepsPlainLinears);
+        Assert.False(builtIns.Catalog.Quantizer("nf4").KeepsPlainLinears);
+        Assert.False(builtIns.Catalog.Quantizer("fp4").KeepsPlainLinears);
     }
 }

@@ -132,7 +132,7 @@ public sealed class LionSampleTests : IDisposable
 
         Assert.Equal(0, exit);
         var text = output.ToString();
-        Assert.Matches(@"(?m)^lion\s+optimizer\s+1\.0\.0\s+2\s+.*sample-plugins/VlmForge\.Samples\.Lion$", text);
+        Assert.Matches(@"(?m)^lion\s+optimizer\s+1\.0\.0\s+3\s+.*sample-plugins/VlmForge\.Samples\.Lion$", text);
         Assert.Contains("    settings: [plugins.lion]", text, StringComparison.Ordinal);
         Assert.Contains("      beta2  float  default 0.99  range [0, 1)  - Decay of the momentum", text, StringComparison.Ordinal);
     }

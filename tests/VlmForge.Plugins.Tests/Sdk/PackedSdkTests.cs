@@ -120,7 +120,7 @@ public sealed partial class PackedSdkTests(ITestOutputHelper log) : IDisposable
             File.Copy(file, Path.Combine(installed, Path.GetFileName(file)));
         var (exit, listing, _) = Cli("plugins", "--plugins", Path.GetDirectoryName(installed)!);
         Assert.Equal(0, exit);
-        Assert.Matches(@"(?m)^sgd\s+optimizer\s+1\.0\.0\s+2\s+", listing);
+        Assert.Matches(@"(?m)^sgd\s+optimizer\s+1\.0\.0\s+3\s+", listing);
         return Path.GetDirectoryName(installed)!;
     }
 

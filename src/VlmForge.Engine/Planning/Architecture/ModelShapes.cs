@@ -11,19 +11,14 @@ namespace VlmForge.Engine.Planning.Architecture;
 /// </summary>
 public static class ModelShapes
 {
-    /// <summary>The shape of a real family's config (a preset's or a snapshot's config.json).</summary>
+    /// <summary>The shape of a real family's config (a preset's or a snapshot's config.json), as its registered family gives it.</summary>
     /// <param name="config">The parsed config.</param>
     /// <param name="name">What to call it in the plan (the repository id or the snapshot folder).</param>
     public static ModelShape From(IFamilyConfig config, string name)
     {
         ArgumentNullException.ThrowIfNull(config);
         ArgumentException.ThrowIfNullOrEmpty(name);
-        return config switch
-        {
-            Qwen25VlConfig qwen => Qwen25Vl(qwen, name),
-            Idefics3Config idefics => SmolVlm(idefics, name),
-            _ => throw new ArgumentException($"No model shape is known for config type {config.GetType().Name}.", nameof(config)),
-        };
+        return Families.ModelFamilyRegistry.Of(config).Shape(config, name);
     }
 
     /// <summary>Qwen2.5-VL: Qwen2 decoder (q/k/v biases), SwiGLU vision blocks with a fused qkv, a 2x2 patch merger.</summary>

@@ -1,5 +1,6 @@
 using VlmForge.Engine.Planning.Architecture;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 
 namespace VlmForge.Engine.Planning.Memory;
 
@@ -19,7 +20,7 @@ internal sealed class GradientFlow
         ComputeBytes = input.Precision.BytesPerValue;
         Rank = Full ? 0 : input.Lora!.Rank;
         Dropout = Full ? 0 : input.Lora!.Dropout;
-        Quantized = !Full && input.Quantization.FourBit;
+        Quantized = !Full && input.Quantization.Quantized;
         VisionStores = Trains(ModelPart.Vision);
         ConnectorStores = VisionStores || Trains(ModelPart.Connector);
         DecoderStores = ConnectorStores || Trains(ModelPart.Decoder);

@@ -56,7 +56,7 @@ public static class MemoryEstimator
         long quantizedWeights = flow.Quantized ? model.Stacks.Sum(s => s.Layers * s.LinearWeightsPerLayer) : 0;
         if (flow.Quantized)
         {
-            long stored = model.Stacks.Sum(s => s.Layers * s.Linears.Sum(l => input.Quantization.StorageBytes(l.WeightCount, (int)c)));
+            long stored = model.Stacks.Sum(s => s.Layers * s.Linears.Sum(l => input.Quantization.StorageBytes([l.OutFeatures, l.InFeatures], (int)c)));
             terms.Add(new("weights.quantized", MemoryCategory.Weights,
                 $"frozen linear weights, {input.Quantization.Describe((int)c)}", stored,
                 $"{Count(quantizedWeights)} weights of the {StackNames(model)} linears"));

@@ -1,5 +1,6 @@
 using VlmForge.Engine.Planning.Architecture;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 
 namespace VlmForge.Engine.Planning.Memory;
 
@@ -46,7 +47,7 @@ public sealed record PlanInput
             throw new PlanningException($"batch_size ({BatchSize}) and gradient_accumulation ({GradientAccumulation}) must be at least 1.", "training.batch_size");
         if (Mode == TrainingMode.Lora && Lora is null)
             throw new PlanningException("LoRA training needs LoRA settings (rank, dropout, target modules).", "model.training_mode");
-        if (Mode == TrainingMode.Full && Quantization.FourBit)
+        if (Mode == TrainingMode.Full && Quantization.Quantized)
             throw new PlanningException(
                 $"Full fine-tuning trains every weight, so none can be stored by '{Quantization.Name}': use training_mode = \"lora\" or quantization = \"none\".", "model.quantization");
         if (Lora is { } lora)

@@ -6,6 +6,7 @@ using VlmForge.Engine.Planning.Memory;
 using VlmForge.Engine.Planning.Remedies;
 using VlmForge.Engine.Planning.Workflow;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 
 namespace VlmForge.Engine.Planning.Output;
 
@@ -47,7 +48,7 @@ public static class PlanJsonWriter
                 LoraTargetModules = input.Lora?.TargetModules,
                 Quantization = input.Quantization.Name,
                 DoubleQuantization = input.Quantization.DoubleQuantization,
-                BitsPerQuantizedWeight = input.Quantization.FourBit ? input.Quantization.BitsPerWeight(input.Precision.BytesPerValue) : (double?)null,
+                BitsPerQuantizedWeight = input.Quantization.Quantized ? input.Quantization.BitsPerWeight(input.Precision.BytesPerValue) : (double?)null,
                 Precision = input.Precision.Name,
                 Optimizer = input.Optimizer.Name,
                 OptimizerStateTensors = input.Optimizer.StateTensorsPerParameter,

@@ -5,6 +5,7 @@ using VlmForge.Engine.Planning.Memory;
 using VlmForge.Engine.Planning.Remedies;
 using VlmForge.Engine.Planning.Workflow;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 using static VlmForge.Engine.Planning.Quantities;
 
 namespace VlmForge.Engine.Planning.Output;
@@ -60,7 +61,13 @@ public static class PlanTextRenderer
             timeLines.Add("per epoch", string.Create(CultureInfo.InvariantCulture,
                 $"{time.TrainExamples} examples / batch {input.BatchSize} = {perEpoch} steps -> {Duration(perEpoch * time.SecondsPerStep)}"));
         if (time.TotalSteps is long total)
-            timeLines.Add("run", string.Create(CultureInfo.InvariantCulture, $"{total} steps -> {Duration(time.TotalSeconds!.Value)}"));
+        {
+            // With data the line adds up like train's plan line (and says when max_steps caps the epochs).
+            var steps = time.StepsPerEpoch is long stepsPerEpoch
+                ? VlmForge.Engine.Training.TrainingPlan.DescribeSteps(stepsPerEpoch, time.Epochs, total, time.MaxUpdates, time.GradientAccumulation)
+                : string.Create(CultureInfo.InvariantCulture, $"{total} steps");
+            timeLines.Add("run", $"{steps} -> {Duration(time.TotalSeconds!.Value)}");
+        }
         timeLines.WriteTo(text, "  ");
 
         if (plan.Assumptions.Count > 0)

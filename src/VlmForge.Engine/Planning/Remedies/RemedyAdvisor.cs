@@ -1,5 +1,6 @@
 using VlmForge.Engine.Planning.Memory;
 using VlmForge.Models.Training;
+using VlmForge.Settings;
 
 namespace VlmForge.Engine.Planning.Remedies;
 
@@ -18,12 +19,15 @@ public static class RemedyAdvisor
     /// <param name="gpu">The GPU.</param>
     /// <param name="smallerModels">Smaller sizes of the family, next smaller first (empty when there are none).</param>
     /// <param name="loraForQuantization">The adapters to train when a full fine-tuning workflow switches to QLoRA.</param>
-    public static IReadOnlyList<Remedy> Suggest(PlanInput input, GpuBudget gpu, IReadOnlyList<SmallerModel> smallerModels, LoraPlan loraForQuantization)
+    /// <param name="nf4">What the <c>nf4</c> quantizer stores (the page's "Enable quantization (NF4)").</param>
+    public static IReadOnlyList<Remedy> Suggest(PlanInput input, GpuBudget gpu, IReadOnlyList<SmallerModel> smallerModels, LoraPlan loraForQuantization,
+        QuantizationPlan nf4)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(gpu);
         ArgumentNullException.ThrowIfNull(smallerModels);
         ArgumentNullException.ThrowIfNull(loraForQuantization);
+        ArgumentNullException.ThrowIfNull(nf4);
         var remedies = new List<Remedy>();
         var current = input;
         if (gpu.IsComfortable(MemoryEstimator.Estimate(current).TotalBytes))
@@ -41,15 +45,15 @@ public static class RemedyAdvisor
 
         if (current.Mode == TrainingMode.Full)
         {
-            var next = current with { Mode = TrainingMode.Lora, Lora = loraForQuantization, Quantization = QuantizationPlan.Nf4(current.Quantization.DoubleQuantization) };
+            var next = current with { Mode = TrainingMode.Lora, Lora = loraForQuantization, Quantization = nf4 };
             if (Add(RemedyKind.Quantize, "Enable quantization (NF4)",
                     "training_mode = \"lora\", quantization = \"nf4\" (QLoRA: full fine-tuning cannot store 4-bit weights)", next))
                 return remedies;
         }
-        else if (!current.Quantization.FourBit)
+        else if (!current.Quantization.Quantized)
         {
             if (Add(RemedyKind.Quantize, "Enable quantization (NF4)", "quantization = \"nf4\"",
-                    current with { Quantization = QuantizationPlan.Nf4(current.Quantization.DoubleQuantization) }))
+                    current with { Quantization = nf4 }))
                 return remedies;
         }
 

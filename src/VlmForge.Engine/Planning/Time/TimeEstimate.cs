@@ -10,4 +10,14 @@ namespace VlmForge.Engine.Planning.Time;
 /// <param name="TotalSeconds">TotalSteps x SecondsPerStep.</param>
 public sealed record TimeEstimate(
     double FlopsPerStep, double SustainedTflops, double SecondsPerStep, int? TrainExamples, long? StepsPerEpoch, long? TotalSteps,
-    double? TotalSeconds);
+    double? TotalSeconds)
+{
+    /// <summary>training.epochs.</summary>
+    public int Epochs { get; init; } = 1;
+
+    /// <summary>training.max_steps: optimizer updates, 0 = no limit.</summary>
+    public long MaxUpdates { get; init; }
+
+    /// <summary>training.gradient_accumulation.</summary>
+    public int GradientAccumulation { get; init; } = 1;
+}

@@ -42,10 +42,18 @@ public static class TimeEstimator
         long? totalSteps = stepsPerEpoch is long perEpoch ? perEpoch * epochs : null;
         if (maxSteps > 0)
         {
-            long limit = (long)maxSteps * input.GradientAccumulation;
+            // The trainer's count: whole epochs of updates, then whole accumulation groups (without data, groups only).
+            long limit = trainExamples is int known
+                ? Training.TrainingPlan.StepsForUpdates(known, input.BatchSize, input.GradientAccumulation, maxSteps)
+                : (long)maxSteps * input.GradientAccumulation;
             totalSteps = totalSteps is long total ? Math.Min(total, limit) : limit;
         }
-        return new TimeEstimate(flops, sustainedTflops, seconds, trainExamples, stepsPerEpoch, totalSteps, totalSteps * seconds);
+        return new TimeEstimate(flops, sustainedTflops, seconds, trainExamples, stepsPerEpoch, totalSteps, totalSteps * seconds)
+        {
+            Epochs = epochs,
+            MaxUpdates = maxSteps,
+            GradientAccumulation = input.GradientAccumulation,
+        };
     }
 
     /// <summary>Operations of one forward and backward pass of a batch of mean-length samples.</summary>

@@ -27,7 +27,7 @@ internal sealed record DatasetProbe(string Path, IReadOnlyList<DatasetRecord> Re
                 : $"{path} has no train.jsonl";
             return new DatasetProbe(path, [], 1 - dataset.ValidationSplit, reason);
         }
-        var result = JsonlDatasetLoader.Load(layout.TrainFile, new DatasetLoadOptions { OnError = DatasetErrorPolicy.Skip });
+        var result = JsonlDatasetLoader.Load(layout.TrainFile, new DatasetLoadOptions { OnError = RecordErrorPolicy.Skip });
         if (result.Records.Count == 0)
             return new DatasetProbe(path, [], 1 - dataset.ValidationSplit, $"{layout.TrainFile} has no usable records ({result.Summary}).");
         bool separateValidation = dataset.ValidationPath is not null || layout.ValidationFile is not null;

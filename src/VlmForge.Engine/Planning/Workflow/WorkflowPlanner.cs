@@ -1,4 +1,5 @@
 using System.Globalization;
+using VlmForge.Abstractions.Quantization;
 using VlmForge.Data.Datasets;
 using VlmForge.Data.Families;
 using VlmForge.Data.Geometry;
@@ -6,18 +7,16 @@ using VlmForge.Data.Prompts;
 using VlmForge.Data.Tasks;
 using VlmForge.Data.Tokenization;
 using VlmForge.Data.Tokenization.HuggingFace;
+using VlmForge.Engine.Families;
 using VlmForge.Engine.Pipeline;
 using VlmForge.Engine.Planning.Architecture;
 using VlmForge.Engine.Planning.Memory;
 using VlmForge.Engine.Planning.Remedies;
 using VlmForge.Engine.Planning.Time;
 using VlmForge.Models.Families;
-using VlmForge.Models.Families.Qwen25Vl;
-using VlmForge.Models.Families.SmolVlm;
 using VlmForge.Models.Presets;
 using VlmForge.Models.Tiny;
 using VlmForge.Settings;
-using ModelTrainingMode = VlmForge.Models.Training.TrainingMode;
 
 namespace VlmForge.Engine.Planning.Workflow;
 
@@ -34,15 +33,17 @@ public static class WorkflowPlanner
 
     /// <summary>Plans <paramref name="settings"/>.</summary>
     /// <param name="settings">The validated workflow.</param>
+    /// <param name="quantizers">The installed quantizers by name (<see cref="Plugins.PluginCatalog.Quantizer"/>): each says how it stores a weight.</param>
     /// <param name="options">GPU memory and throughput.</param>
     /// <param name="configName">How to name the config in the plan.</param>
     /// <exception cref="PlanningException">
     /// The workflow cannot be planned (the message says why and what to change), for example no released checkpoint of
     /// the family has that size.
     /// </exception>
-    public static MemoryPlan Plan(WorkflowSettings settings, PlanOptions options, string configName)
+    public static MemoryPlan Plan(WorkflowSettings settings, Func<string, IQuantizerPlugin> quantizers, PlanOptions options, string configName)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(quantizers);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentException.ThrowIfNullOrEmpty(configName);
         var assumptions = new List<string>();
@@ -66,8 +67,8 @@ public static class WorkflowPlanner
         ITokenCounter counter;
         IReadOnlyList<TaskExample> examples;
         ModelShape? tinyShapeFor = null;
-        SmartResize? resize = null;
-        int mergeArea = 1;
+        // Per-image sizing (Qwen2.5-VL): the (image, vision) tokens of an image of an original size; null when one size fits all.
+        Func<ImageSize, (int ImageTokens, int VisionTokens)>? perImageTokens = null;
         if (family == ModelFamily.Tiny)
         {
             conventions = FamilyDataConventions.Tiny(side);
@@ -87,49 +88,39 @@ public static class WorkflowPlanner
         else
         {
             var resolved = ResolvedModel.Resolve(settings, assumptions);
-            shape = ModelShapes.From(resolved.Config, resolved.Name);
+            var familyOf = ModelFamilyRegistry.Of(resolved.Config);
+            shape = familyOf.Shape(resolved.Config, resolved.Name);
             (modelName, modelSource) = (resolved.Name, resolved.Source);
-            switch (resolved.Config)
+            var run = familyOf.Conventions(resolved.Config, SnapshotResize(resolved, familyOf), originals, side);
+            conventions = run.Conventions;
+            if (run.PerImage)
             {
-                case Qwen25VlConfig qwen:
-                {
-                    resize = SnapshotResize(resolved, qwen);
-                    conventions = Qwen25VlImageSizing.Conventions(resize);
-                    // Each image is sized on its own: the longest sample (image + text tokens) is measured below.
-                    var largestImage = originals.Select(resize.Apply).MaxBy(s => (long)s.Width * s.Height);
-                    imageTokens = Qwen25VlImageSizing.ImageTokenCount(largestImage, resize.Factor);
-                    mergeArea = qwen.Vision.SpatialMergeSize * qwen.Vision.SpatialMergeSize;
-                    visionTokens = imageTokens * mergeArea;
-                    if (originals.Count > 1)
-                        assumptions.Add($"the images have {originals.Count} different sizes, each smart-resized on its own ({RunConventions.ResizeName(conventions.Boxes)}); the longest sample's image is planned.");
-                    break;
-                }
-                case Idefics3Config smol:
-                    conventions = FamilyDataConventions.SmolVlm(side);
-                    imageTokens = smol.ImageTokenCount;
-                    visionTokens = smol.PatchGrid * smol.PatchGrid;
-                    break;
-                default:
-                    throw new PlanningException($"No image processing is known for the {resolved.Config.Family} family.", "model.family");
+                // Each image is sized on its own: the longest sample (image + text tokens) is measured below.
+                perImageTokens = original => familyOf.ImageTokens(resolved.Config, run.Conventions.Boxes.ModelImageSize(original));
+                if (originals.Count > 1)
+                    assumptions.Add($"the images have {originals.Count} different sizes, each resized on its own ({run.Resize}); the longest sample's image is planned.");
             }
+            else if (originals.Count > 1 && run.Conventions.Boxes is FixedSizeBoxConvention)
+            {
+                assumptions.Add($"the images have {originals.Count} different sizes: each is resized to {run.ModelImage.Width}x{run.ModelImage.Height} (one image size per run).");
+            }
+            (imageTokens, visionTokens) = familyOf.ImageTokens(resolved.Config, run.ModelImage);
             examples = BuildExamples(settings, dataset, conventions);
             counter = (ITokenCounter?)SnapshotCounter(resolved, assumptions) ?? new HeuristicTokenCounter();
         }
 
-        Func<TaskExample, int> imageTokensOf = resize is null
-            ? _ => imageTokens
-            : e => Qwen25VlImageSizing.ImageTokenCountOf(e.Record.ImageSize, resize);
-        var (maxText, meanText, measured, longestImage) = TextTokens(
-            settings, examples, conventions.Template, imageTokens, imageTokensOf, counter, options.MaxExamplesMeasured);
-        if (resize is not null && longestImage > 0)
-        {
-            imageTokens = longestImage;
-            visionTokens = imageTokens * mergeArea;
-        }
+        int fixedImageTokens = imageTokens;
+        Func<TaskExample, int> exampleImageTokens = perImageTokens is null
+            ? _ => fixedImageTokens
+            : e => perImageTokens(e.Record.ImageSize).ImageTokens;
+        var (maxText, meanText, measured, longest) = TextTokens(
+            settings, examples, conventions.Template, imageTokens, exampleImageTokens, counter, options.MaxExamplesMeasured);
+        if (perImageTokens is not null && longest is not null)
+            (imageTokens, visionTokens) = perImageTokens(longest.Record.ImageSize);
         if (counter is HeuristicTokenCounter heuristic)
             assumptions.Add(heuristic.Description + ".");
         var sequence = new SequenceShape(1, imageTokens, visionTokens, maxText, meanText);
-        var input = Input(settings, shape, sequence);
+        var input = Input(settings, quantizers, shape, sequence);
         var estimate = MemoryEstimator.Estimate(input);
         if (!input.Optimizer.Known)
             assumptions.Add($"training.optimizer = \"{input.Optimizer.Name}\" is not a known optimizer: two float32 state tensors per parameter (like AdamW) are assumed.");
@@ -142,7 +133,8 @@ public static class WorkflowPlanner
         int? largest = null;
         if (gpu is not null)
         {
-            remedies = RemedyAdvisor.Suggest(input, gpu, SmallerModels(settings, tinyShapeFor), LoraFor(settings.Model));
+            var nf4 = QuantizationPlan.Of(quantizers("nf4"), new QuantizationOptions(settings.Model.DoubleQuantization));
+            remedies = RemedyAdvisor.Suggest(input, gpu, SmallerModels(settings, tinyShapeFor), LoraFor(settings.Model), nf4);
             if (gpu.IsComfortable(estimate.TotalBytes))
                 largest = RemedyAdvisor.LargestComfortableBatch(input, gpu);
         }
@@ -167,17 +159,18 @@ public static class WorkflowPlanner
     }
 
     /// <summary>The plan input of <paramref name="settings"/> for an architecture and sequence.</summary>
-    public static PlanInput Input(WorkflowSettings settings, ModelShape shape, SequenceShape sequence)
+    public static PlanInput Input(WorkflowSettings settings, Func<string, IQuantizerPlugin> quantizers, ModelShape shape, SequenceShape sequence)
     {
         ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(quantizers);
         var model = settings.Model;
         bool lora = model.TrainingMode == TrainingMode.Lora;
         return new PlanInput
         {
             Model = shape,
-            Mode = lora ? ModelTrainingMode.Lora : ModelTrainingMode.Full,
+            Mode = model.TrainingMode,
             Lora = lora ? LoraFor(model) : null,
-            Quantization = QuantizationPlan.FromName(model.Quantization, model.DoubleQuantization),
+            Quantization = QuantizationPlan.Of(quantizers(model.Quantization), new QuantizationOptions(model.DoubleQuantization)),
             Precision = PrecisionPlan.FromName(model.Precision),
             Optimizer = OptimizerPlan.FromName(settings.Training.Optimizer),
             BatchSize = settings.Training.BatchSize,
@@ -231,12 +224,11 @@ public static class WorkflowPlanner
         }
     }
 
-    /// <summary>Text tokens of the longest and the mean sample: the chat template around the prompt and the answer.</summary>
     /// <summary>
     /// Text tokens of the longest sample (image tokens + text tokens, each example with its own image's count), the mean
-    /// text tokens, how many examples were measured, and the longest sample's image tokens (0 without a dataset).
+    /// text tokens, how many examples were measured, and the longest sample (null without a dataset).
     /// </summary>
-    private static (int Max, double Mean, int Measured, int LongestImage) TextTokens(
+    private static (int Max, double Mean, int Measured, TaskExample? Longest) TextTokens(
         WorkflowSettings settings, IReadOnlyList<TaskExample> examples, ChatTemplate template, int imageTokens,
         Func<TaskExample, int> imageTokensOf, ITokenCounter counter, int maxMeasured)
     {
@@ -251,27 +243,30 @@ public static class WorkflowPlanner
             };
             int prompt = Count(template.BuildTraining(settings.Prompt.System, user, "", imageTokens));
             int total = prompt + settings.Evaluation.MaxNewTokens;
-            return (total, total, 0, 0);
+            return (total, total, 0, null);
         }
         int stride = Math.Max(1, (examples.Count + maxMeasured - 1) / maxMeasured);
-        var counts = new List<(int Text, int Image)>();
+        var counts = new List<(int Text, int Image, TaskExample Example)>();
         for (int i = 0; i < examples.Count; i += stride)
         {
             int image = imageTokensOf(examples[i]);
-            counts.Add((Count(template.BuildTraining(settings.Prompt.System, examples[i].UserText, examples[i].Answer, image)), image));
+            counts.Add((Count(template.BuildTraining(settings.Prompt.System, examples[i].UserText, examples[i].Answer, image)), image, examples[i]));
         }
         var longest = counts.MaxBy(c => c.Text + c.Image);
-        return (longest.Text, counts.Average(c => c.Text), counts.Count, longest.Image);
+        return (longest.Text, counts.Average(c => c.Text), counts.Count, longest.Example);
     }
 
-    /// <summary>The smart resize of the planned Qwen2.5-VL: the snapshot's preprocessor_config.json bounds when there is one.</summary>
-    private static SmartResize SnapshotResize(ResolvedModel resolved, Qwen25VlConfig qwen)
+    /// <summary>
+    /// The image resize of the planned model as its family reads it from the snapshot (Qwen2.5-VL's
+    /// preprocessor_config.json bounds); null without a snapshot (the family's defaults) or for a fixed input size.
+    /// </summary>
+    private static SmartResize? SnapshotResize(ResolvedModel resolved, IModelFamily family)
     {
         if (resolved.SnapshotPath is not { } folder)
-            return SmartResize.Qwen25Vl with { Factor = qwen.Vision.Factor };
+            return null;
         try
         {
-            return FamilySnapshot.ReadSmartResize(folder, qwen, folder);
+            return family.ReadResize(resolved.Config, folder, folder);
         }
         catch (WorkflowException e)
         {
@@ -289,7 +284,7 @@ public static class WorkflowPlanner
         return ModelPresets.All
             .Where(p => p.Family == family && ModelPresets.Sizes.ToList().IndexOf(p.Size) < current)
             .OrderByDescending(p => ModelPresets.Sizes.ToList().IndexOf(p.Size))
-            .Select(p => new SmallerModel(p.Size, p.Repository, ModelShapes.From(p.Config, p.Repository)))
+            .Select(p => new SmallerModel(p.Size, p.Repository, ModelFamilyRegistry.Of(p.Config).Shape(p.Config, p.Repository)))
             .ToList();
     }
 }

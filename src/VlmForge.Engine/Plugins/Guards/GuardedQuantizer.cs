@@ -13,7 +13,10 @@ namespace VlmForge.Engine.Plugins.Guards;
 internal sealed class GuardedQuantizerPlugin(IQuantizerPlugin inner, PluginGuard guard, PluginIdentity identity, IReadOnlyList<SettingDescriptor> settings)
     : GuardedPlugin<IQuantizerPlugin>(inner, guard, identity, settings), IQuantizerPlugin
 {
-    public int BitsPerWeight => Guard.Run(nameof(BitsPerWeight), () => Inner.BitsPerWeight);
+    public bool KeepsPlainLinears => Guard.Run(nameof(KeepsPlainLinears), () => Inner.KeepsPlainLinears);
+
+    public long StorageBytes(long[] shape, ScalarType computeDtype, QuantizationOptions options) =>
+        Guard.Run(nameof(StorageBytes), () => Inner.StorageBytes(shape, computeDtype, options));
 
     public IQuantizedTensor Quantize(Tensor weight, QuantizationOptions options)
     {

@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using VlmForge.Models.Families.Common;
+using VlmForge.Models.Training;
+using static TorchSharp.torch;
 
 namespace VlmForge.Models.Families.Qwen25Vl;
 
@@ -18,6 +20,12 @@ public sealed record Qwen25VlConfig : IFamilyConfig
 
     /// <inheritdoc />
     [JsonPropertyName("model_type")] public string ModelType { get; init; } = HuggingFaceModelType;
+
+    /// <inheritdoc />
+    public FamilyModel CreateModel(ModelSetup setup, FamilyModelOptions options) => Qwen25VlModel.Create(this, setup, options);
+
+    /// <inheritdoc />
+    public FamilyModel CreateSkeleton(ModelSetup setup, FamilyModelOptions options, Device device) => Qwen25VlModel.Skeleton(this, setup, options, device);
 
     /// <summary>The decoder.</summary>
     [JsonIgnore] public Qwen25VlTextConfig Text { get; init; } = new();

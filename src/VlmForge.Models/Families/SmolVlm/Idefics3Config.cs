@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
 using VlmForge.Models.Families.Common;
+using VlmForge.Models.Training;
+using static TorchSharp.torch;
 
 namespace VlmForge.Models.Families.SmolVlm;
 
@@ -14,6 +16,12 @@ public sealed record Idefics3Config : IFamilyConfig
 
     /// <inheritdoc />
     [JsonIgnore] public string Family => ModelFamilies.SmolVlm;
+
+    /// <inheritdoc />
+    public FamilyModel CreateModel(ModelSetup setup, FamilyModelOptions options) => SmolVlmModel.Create(this, setup);
+
+    /// <inheritdoc />
+    public FamilyModel CreateSkeleton(ModelSetup setup, FamilyModelOptions options, Device device) => SmolVlmModel.Skeleton(this, setup, device);
 
     /// <inheritdoc />
     [JsonPropertyName("model_type")] public string ModelType { get; init; } = HuggingFaceModelType;

@@ -270,7 +270,7 @@ public sealed class FamilyTrainingSessionTests : IDisposable
         // Factor 4 (patch 2 x merge 2), 64..256 pixels: 40 x 24 rounds to 40 x 24 = 960 > 256, beta = sqrt(960 / 256)
         // = 1.936, so floor(40 / 1.936 / 4) * 4 = 20 and floor(24 / 1.936 / 4) * 4 = 12: 20 x 12 px, 5 x 3 = 15 tokens.
         // 30 x 30: 28 x 28 = 784 > 256, beta = sqrt(900 / 256) = 1.875: floor(30 / 1.875 / 4) * 4 = 16: 16 x 16.
-        var conventions = snapshot.Conventions([new ImageSize(40, 24), new ImageSize(30, 30)]);
+        var conventions = snapshot.Conventions([new ImageSize(40, 24), new ImageSize(30, 30)], datasetImageSize: 448);
 
         Assert.True(conventions.PerImage);
         Assert.Equal(new ImageSize(20, 12), conventions.Conventions.Boxes.ModelImageSize(new ImageSize(40, 24)));

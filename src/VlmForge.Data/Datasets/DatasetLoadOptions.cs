@@ -1,14 +1,6 @@
+using VlmForge.Settings;
+
 namespace VlmForge.Data.Datasets;
-
-/// <summary>dataset.on_error: what a bad record does to the load.</summary>
-public enum DatasetErrorPolicy
-{
-    /// <summary>Report the record and carry on with the next line.</summary>
-    Skip,
-
-    /// <summary>Stop at the first bad record with a <see cref="DatasetFormatException"/>.</summary>
-    Fail,
-}
 
 /// <summary>How much of each image the loader reads.</summary>
 public enum ImageCheck
@@ -23,7 +15,7 @@ public enum ImageCheck
 /// <summary>Options for <see cref="JsonlDatasetLoader"/>.</summary>
 public sealed record DatasetLoadOptions
 {
-    public DatasetErrorPolicy OnError { get; init; } = DatasetErrorPolicy.Skip;
+    public RecordErrorPolicy OnError { get; init; } = RecordErrorPolicy.Skip;
 
     public ImageCheck ImageCheck { get; init; } = ImageCheck.Header;
 
