@@ -65,15 +65,16 @@ public sealed class ChatRequestParser
             int maxTokens = ReadMaxTokens(root);
             var sampling = ReadSampling(root);
 
-            int promptTokens = _run.Encoder.EncodeGenerationPrompt(text).Length;
+            var prompt = ImageInput.Load(imageUrl, imageParam, _options, path => GenerationPrompt.FromImageFile(
+                path, text, _preprocessor, _run.Conventions.Boxes, constrainGrounding: grounding));
+            // Counted with the image's own size: a Qwen2.5-VL image's token count follows its size.
+            int promptTokens = _run.Encoder.EncodeGenerationPrompt(text, prompt.Image.Size).Length;
             if (promptTokens + maxTokens > _options.MaxContextTokens)
             {
                 throw ApiError.BadRequest(
                     $"The prompt is {promptTokens} tokens (image included) and max_tokens is {maxTokens}: {promptTokens + maxTokens} is more than this " +
                     $"server's {_options.MaxContextTokens}. Shorten the text or lower max_tokens.", "messages", "context_length_exceeded");
             }
-            var prompt = ImageInput.Load(imageUrl, imageParam, _options, path => GenerationPrompt.FromImageFile(
-                path, text, _preprocessor, _run.Conventions.Boxes, constrainGrounding: grounding));
             return new ChatRequest(prompt, sampling, maxTokens, grounding, stream, promptTokens);
         }
     }

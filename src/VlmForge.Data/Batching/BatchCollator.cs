@@ -1,3 +1,4 @@
+using VlmForge.Data.Geometry;
 using VlmForge.Data.Images;
 using static TorchSharp.torch;
 
@@ -8,8 +9,9 @@ public sealed record CollateItem(PreparedImage Image, EncodedExample Tokens);
 
 /// <summary>
 /// Stacks examples into a <see cref="VlmBatch"/>: right padding for training, left padding for generation
-/// prompts. Padding positions hold the pad id, attention 0 and label -100. Images of one batch must have
-/// the same size (the square families; variable-size families batch their own patches).
+/// prompts. Padding positions hold the pad id, attention 0 and label -100. Images of one size are stacked as they are;
+/// images of different sizes (Qwen2.5-VL sizes every image on its own) are placed top-left in slots of the largest width
+/// and height, zeros around them, and the batch records each one's size (<see cref="VlmBatch.ImageSizes"/>).
 /// </summary>
 public sealed class BatchCollator(int padTokenId)
 {
@@ -27,7 +29,10 @@ public sealed class BatchCollator(int padTokenId)
             throw new ArgumentException("A batch needs at least one example.", nameof(items));
         }
 
-        var size = items[0].Image.Size;
+        bool mixed = items.Any(i => i.Image.Size != items[0].Image.Size);
+        var size = mixed
+            ? new ImageSize(items.Max(i => i.Image.Size.Width), items.Max(i => i.Image.Size.Height))
+            : items[0].Image.Size;
         int batch = items.Count;
         int length = items.Max(i => i.Tokens.Length);
         int imageValues = 3 * size.Width * size.Height;
@@ -39,12 +44,15 @@ public sealed class BatchCollator(int padTokenId)
         for (int b = 0; b < batch; b++)
         {
             CollateItem item = items[b];
-            if (item.Image.Size != size)
+            if (mixed)
             {
-                throw new ArgumentException($"Example {b} has a {item.Image.Size} image but example 0 has {size}; a batch needs one image size.", nameof(items));
+                CopyIntoSlot(item.Image, pixels.AsSpan(b * imageValues, imageValues), size);
+            }
+            else
+            {
+                item.Image.Pixels.CopyTo(pixels, b * imageValues);
             }
 
-            item.Image.Pixels.CopyTo(pixels, b * imageValues);
             int n = item.Tokens.Length;
             lengths[b] = n;
             int offset = padding == PaddingSide.Right ? 0 : length - n;
@@ -65,6 +73,23 @@ public sealed class BatchCollator(int padTokenId)
             tensor(mask, [batch, (long)length], ScalarType.Int64),
             tensor(labels, [batch, (long)length], ScalarType.Int64),
             padding,
-            lengths);
+            lengths)
+        {
+            ImageSizes = mixed ? items.Select(i => i.Image.Size).ToArray() : null,
+        };
+    }
+
+    /// <summary>Channel-first pixels of <paramref name="image"/> into the top-left corner of a slot of <paramref name="slot"/> size.</summary>
+    private static void CopyIntoSlot(PreparedImage image, Span<float> destination, ImageSize slot)
+    {
+        var (width, height) = (image.Size.Width, image.Size.Height);
+        for (int c = 0; c < 3; c++)
+        {
+            for (int y = 0; y < height; y++)
+            {
+                image.Pixels.AsSpan((c * height + y) * width, width)
+                    .CopyTo(destination.Slice((c * slot.Height + y) * slot.Width, width));
+            }
+        }
     }
 }

@@ -1,3 +1,4 @@
+using VlmForge.Data.Geometry;
 using VlmForge.Data.Prompts;
 using VlmForge.Data.Tokenization;
 
@@ -29,7 +30,14 @@ public sealed class ConversationEncoder
 
     public ChatTemplate Template { get; }
 
+    /// <summary>Placeholders of an image when no size is given, or when <see cref="ImageTokensFor"/> is null (one size per run).</summary>
     public int ImageTokenCount { get; }
+
+    /// <summary>
+    /// Placeholders of an image the model sees at a given size, for a family that sizes every image on its own (Qwen2.5-VL:
+    /// one per 28 x 28 pixels); null when every image has <see cref="ImageTokenCount"/>.
+    /// </summary>
+    public Func<ImageSize, int>? ImageTokensFor { get; init; }
 
     public string? SystemPrompt { get; }
 
@@ -38,11 +46,20 @@ public sealed class ConversationEncoder
     /// <summary>The id generation stops at.</summary>
     public int EndOfAnswerTokenId { get; }
 
-    public EncodedExample EncodeTraining(string userText, string answer) =>
-        Encode(Template.BuildTraining(SystemPrompt, userText, answer, ImageTokenCount));
+    /// <summary>Placeholders of an image of <paramref name="modelImage"/> px (the size the model sees), or the run's one count.</summary>
+    public int ImageTokensOf(ImageSize? modelImage) =>
+        modelImage is { } size && ImageTokensFor is { } tokensFor ? tokensFor(size) : ImageTokenCount;
 
-    public EncodedExample EncodeGenerationPrompt(string userText) =>
-        Encode(Template.BuildGenerationPrompt(SystemPrompt, userText, ImageTokenCount));
+    /// <param name="userText">The user's turn.</param>
+    /// <param name="answer">The assistant's answer (the loss is taken on it).</param>
+    /// <param name="modelImage">The size the model sees the example's image at; it sets the placeholder count when the family sizes images on their own.</param>
+    public EncodedExample EncodeTraining(string userText, string answer, ImageSize? modelImage = null) =>
+        Encode(Template.BuildTraining(SystemPrompt, userText, answer, ImageTokensOf(modelImage)));
+
+    /// <param name="userText">The user's turn.</param>
+    /// <param name="modelImage">The size the model sees the prompt's image at (see <see cref="EncodeTraining"/>).</param>
+    public EncodedExample EncodeGenerationPrompt(string userText, ImageSize? modelImage = null) =>
+        Encode(Template.BuildGenerationPrompt(SystemPrompt, userText, ImageTokensOf(modelImage)));
 
     public EncodedExample Encode(IReadOnlyList<ChatSegment> segments)
     {

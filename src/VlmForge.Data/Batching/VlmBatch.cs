@@ -1,3 +1,4 @@
+using VlmForge.Data.Geometry;
 using static TorchSharp.torch;
 
 namespace VlmForge.Data.Batching;
@@ -38,6 +39,12 @@ public sealed class VlmBatch : IDisposable
     public Tensor Labels { get; }
 
     public PaddingSide Padding { get; }
+
+    /// <summary>
+    /// The size of each row's image when the batch's images differ in size: image b fills [b, :, :Height, :Width] of
+    /// <see cref="PixelValues"/>, zeros around it. Null when every image has the tensor's size.
+    /// </summary>
+    public IReadOnlyList<ImageSize>? ImageSizes { get; init; }
 
     /// <summary>Real (unpadded) length of each row.</summary>
     public IReadOnlyList<int> Lengths { get; }

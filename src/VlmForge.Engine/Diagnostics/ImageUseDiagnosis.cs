@@ -58,14 +58,16 @@ public static class ImageUseDiagnosis
                 }
                 using var scope = NewDisposeScope();
                 using var noGrad = no_grad();
-                using var batch = context.Collator.CollateForTraining(rows
-                    .Select(e => new CollateItem(context.Images.Get(e.Record), context.Encoder.EncodeTraining(e.UserText, e.Answer)))
+                var items = rows.Select(e => BatchInputs.TrainingItem(context.Encoder, context.Images, e)).ToList();
+                using var batch = context.Collator.CollateForTraining(items);
+                // Row i gets row (i - shift)'s image, its placeholders re-encoded for that image's size (the same answer
+                // tokens, so the two losses count the same positions).
+                using var swapped = context.Collator.CollateForTraining(rows
+                    .Select((e, i) => BatchInputs.TrainingItem(context.Encoder, items[(i - shift + rows.Count) % rows.Count].Image, e))
                     .ToList());
                 var device = context.Device;
-                var ids = batch.InputIds.to(device);
-                var mask = batch.AttentionMask.to(device);
-                var labels = batch.Labels.to(device);
-                var pixels = batch.PixelValues.to(device);
+                var inputs = batch.ToInputs(device);
+                var (ids, labels) = (inputs.InputIds, inputs.Labels!);
 
                 var imageKeys = ids == context.Encoder.ImageTokenId;
                 var queries = zeros_like(imageKeys);
@@ -74,9 +76,9 @@ public static class ImageUseDiagnosis
                 VlmOutput right;
                 using (probe.Listen())
                 {
-                    right = context.Model.Forward(new VlmInputs(pixels, ids, mask, labels));
+                    right = context.Model.Forward(inputs);
                 }
-                var rolled = context.Model.Forward(new VlmInputs(pixels.roll(shift, 0), ids, mask, labels));
+                var rolled = context.Model.Forward(swapped.ToInputs(device));
 
                 var count = right.LabelTokens!.item<long>();
                 lossSum += right.LossSum!.item<float>();

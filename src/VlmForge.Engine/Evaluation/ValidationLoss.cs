@@ -2,6 +2,7 @@ using VlmForge.Data.Batching;
 using VlmForge.Data.Images;
 using VlmForge.Data.Tasks;
 using VlmForge.Engine.Generation;
+using VlmForge.Engine.Pipeline;
 using VlmForge.Engine.Runtime;
 using VlmForge.Models.Modeling;
 using static TorchSharp.torch;
@@ -40,11 +41,10 @@ public static class ValidationLoss
             using var quiet = NoGcRegion.Enter();
             using var scope = NewDisposeScope();
             var items = examples.Skip(start).Take(batchSize)
-                .Select(e => new CollateItem(images.Get(e.Record), context.Encoder.EncodeTraining(e.UserText, e.Answer)))
+                .Select(e => BatchInputs.TrainingItem(context.Encoder, images, e))
                 .ToArray();
             using var batch = context.Collator.CollateForTraining(items);
-            var output = model.Forward(new VlmInputs(
-                batch.PixelValues.to(device), batch.InputIds.to(device), batch.AttentionMask.to(device), batch.Labels.to(device)));
+            var output = model.Forward(batch.ToInputs(device));
             lossSum += output.LossSum!.to(ScalarType.Float64).item<double>();
             tokens += output.LabelTokens!.item<long>();
         }

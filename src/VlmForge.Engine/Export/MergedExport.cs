@@ -213,10 +213,10 @@ public static class MergedExport
         {
             using var scope = NewDisposeScope();
             var items = examples.Skip(start).Take(batchSize)
-                .Select(e => new CollateItem(context.Images.Get(e.Record), context.Encoder.EncodeTraining(e.UserText, e.Answer)))
+                .Select(e => BatchInputs.TrainingItem(context.Encoder, context.Images, e))
                 .ToArray();
             using var batch = context.Collator.CollateForTraining(items);
-            var output = model.Forward(new VlmInputs(batch.PixelValues.to(device), batch.InputIds.to(device), batch.AttentionMask.to(device), null));
+            var output = model.Forward(batch.ToInputs(device, withLabels: false));
             result.Add((output.Logits.to(ScalarType.Float32).cpu().MoveToOuterDisposeScope(), batch.AttentionMask.cpu().clone().MoveToOuterDisposeScope()));
         }
         return result;

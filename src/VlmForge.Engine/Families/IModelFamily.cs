@@ -33,11 +33,18 @@ public interface IModelFamily
     /// <exception cref="WorkflowException">A processing file of the snapshot is invalid; names <paramref name="configured"/>.</exception>
     SmartResize? ReadResize(IFamilyConfig config, string folder, string configured);
 
-    /// <summary>A run's conventions and its one image size for images of the original sizes <paramref name="originals"/>.</summary>
+    /// <summary>
+    /// A run's conventions for images of the original sizes <paramref name="originals"/>: one image size for every image,
+    /// or, when <see cref="RunConventions.PerImage"/>, each image sized on its own (the recorded size is the largest).
+    /// </summary>
     RunConventions Conventions(IFamilyConfig config, SmartResize? resize, IReadOnlyList<ImageSize> originals, int datasetImageSize);
 
-    /// <summary>The conventions of a trained run from the image size it recorded, for images of any size (generation).</summary>
-    RunConventions Conventions(IFamilyConfig config, SmartResize? resize, ImageSize trained);
+    /// <summary>
+    /// The conventions of a trained run from the image size and the resize it recorded (vlmforge.json's image_width /
+    /// image_height and image_resize), for images of any size (evaluation, generation).
+    /// </summary>
+    /// <exception cref="WorkflowException">The snapshot now sizes images differently from how the run trained.</exception>
+    RunConventions Conventions(IFamilyConfig config, SmartResize? resize, ImageSize trained, string recordedResize);
 
     /// <summary>Image tokens and vision-encoder tokens of one image at the run's image size (the planner's sequence).</summary>
     (int ImageTokens, int VisionTokens) ImageTokens(IFamilyConfig config, ImageSize modelImage);

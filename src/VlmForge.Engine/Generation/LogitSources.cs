@@ -41,6 +41,7 @@ internal sealed class RecomputedLogits : ILogitSource
 {
     private readonly IVisionLanguageModel _model;
     private readonly Tensor? _pixels;
+    private readonly IReadOnlyList<ImageExtent>? _sizes;
     private readonly Tensor _ids;
     private readonly Tensor _mask;
     private long _length;
@@ -49,6 +50,7 @@ internal sealed class RecomputedLogits : ILogitSource
     {
         _model = model;
         _pixels = prompt.PixelValues?.alias().DetachFromDisposeScope();
+        _sizes = prompt.ImageSizes;
         var batch = prompt.InputIds.shape[0];
         _length = prompt.InputIds.shape[1];
         var device = prompt.InputIds.device;
@@ -82,7 +84,7 @@ internal sealed class RecomputedLogits : ILogitSource
     private Tensor LastLogits()
     {
         using var scope = NewDisposeScope();
-        var inputs = new VlmInputs(_pixels, _ids.narrow(1, 0, _length), _mask.narrow(1, 0, _length));
+        var inputs = new VlmInputs(_pixels, _ids.narrow(1, 0, _length), _mask.narrow(1, 0, _length), ImageSizes: _sizes);
         var logits = _model.Forward(inputs).Logits;
         // Left padding puts every row's latest token in the last column.
         return logits.select(1, _length - 1).contiguous().MoveToOuterDisposeScope();

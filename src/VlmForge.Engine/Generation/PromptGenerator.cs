@@ -40,7 +40,6 @@ public sealed class PromptGenerator
     /// Generates an answer for every prompt, <paramref name="batchSize"/> at a time in the given order; the result's rows
     /// are in prompt order and its timing covers every batch. Puts the model in evaluation mode.
     /// </summary>
-    /// <remarks>A batch's images must have one size (the square families always do).</remarks>
     public GenerationResult Generate(IReadOnlyList<GenerationPrompt> prompts, ISampler sampler, GenerationOptions options, int batchSize)
     {
         ArgumentNullException.ThrowIfNull(prompts);
@@ -65,12 +64,12 @@ public sealed class PromptGenerator
     private GenerationResult GenerateBatch(GenerationPrompt[] prompts, ISampler sampler, GenerationOptions options)
     {
         var encoder = _context.Encoder;
-        var items = prompts.Select(p => new CollateItem(p.Image, encoder.EncodeGenerationPrompt(p.UserText))).ToArray();
+        var items = prompts.Select(p => new CollateItem(p.Image, encoder.EncodeGenerationPrompt(p.UserText, p.Image.Size))).ToArray();
         var constraints = prompts.Select(p => p.ConstrainGrounding ? Rent(p) : null).ToArray();
         try
         {
             using var batch = _context.Collator.CollateForGeneration(items);
-            var inputs = new VlmInputs(batch.PixelValues, batch.InputIds, batch.AttentionMask);
+            var inputs = new VlmInputs(batch.PixelValues, batch.InputIds, batch.AttentionMask, ImageSizes: Pipeline.BatchInputs.Extents(batch.ImageSizes));
             return _generator.Generate(inputs, sampler, options, constraints.Any(c => c is not null) ? constraints : null);
         }
         finally

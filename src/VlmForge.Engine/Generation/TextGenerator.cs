@@ -83,7 +83,7 @@ public sealed class TextGenerator
         using var quiet = NoGcRegion.Enter();
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var inputs = new VlmInputs(prompt.PixelValues?.to(_device), prompt.InputIds.to(_device), prompt.AttentionMask?.to(_device));
+        var inputs = new VlmInputs(prompt.PixelValues?.to(_device), prompt.InputIds.to(_device), prompt.AttentionMask?.to(_device), ImageSizes: prompt.ImageSizes);
         int limit = options.MaxNewTokens;
         var rows = Enumerable.Range(0, batch).Select(b => new RowState(constraints?[b])).ToArray();
         var decode = new ConstraintMask(batch, _model.VocabSize);

@@ -102,8 +102,9 @@ public sealed class FamilySnapshot
     }
 
     /// <summary>
-    /// The data conventions and the one image size of a run whose images have the original sizes
-    /// <paramref name="originals"/>, as the family sizes them (<see cref="IModelFamily.Conventions(IFamilyConfig, SmartResize?, IReadOnlyList{ImageSize}, int)"/>).
+    /// The data conventions of a run whose images have the original sizes <paramref name="originals"/>, as the family
+    /// sizes them (<see cref="IModelFamily.Conventions(IFamilyConfig, SmartResize?, IReadOnlyList{ImageSize}, int)"/>):
+    /// Qwen2.5-VL smart-resizes every image on its own (the recorded size is the largest), SmolVLM uses its encoder's square.
     /// </summary>
     public RunConventions Conventions(IEnumerable<ImageSize> originals, int datasetImageSize)
     {
@@ -111,8 +112,13 @@ public sealed class FamilySnapshot
         return Family.Conventions(Config, Resize, [.. originals.Distinct()], datasetImageSize);
     }
 
-    /// <summary>The conventions of a trained run from the image size it recorded, for images of any size (generation).</summary>
-    public RunConventions Conventions(ImageSize trained) => Family.Conventions(Config, Resize, trained);
+    /// <summary>
+    /// The conventions of a trained run from what it recorded (<paramref name="trained"/> image size and
+    /// <paramref name="resize"/>, vlmforge.json's image_resize), for images of any size (evaluation, generation), as the
+    /// family sizes them (<see cref="IModelFamily.Conventions(IFamilyConfig, SmartResize?, ImageSize, string)"/>).
+    /// </summary>
+    /// <exception cref="WorkflowException">The snapshot's processor config now sizes images differently from the run.</exception>
+    public RunConventions Conventions(ImageSize trained, string resize) => Family.Conventions(Config, Resize, trained, resize);
 
     private static void CheckTokenizer(HuggingFaceTokenizer tokenizer, ChatTemplate template, IFamilyConfig config, string configured)
     {
@@ -143,5 +149,22 @@ public sealed class FamilySnapshot
     }
 }
 
-/// <summary>A run's data conventions and the one size (width x height) every image is resized to.</summary>
-public sealed record RunConventions(FamilyDataConventions Conventions, ImageSize ModelImage);
+/// <summary>
+/// A run's data conventions and its image size: the one size (width x height) every image is resized to, or, when
+/// <see cref="PerImage"/>, the largest of the sizes its images are resized to one by one.
+/// </summary>
+public sealed record RunConventions(FamilyDataConventions Conventions, ImageSize ModelImage)
+{
+    /// <summary>Every image has its own size (<see cref="BoxConvention.ModelImageSize"/> of its original), as Qwen2.5-VL's processor does.</summary>
+    public bool PerImage { get; init; }
+
+    /// <summary>How images are resized, as vlmforge.json's image_resize records it.</summary>
+    public string Resize => ResizeName(Conventions.Boxes);
+
+    /// <summary>"smart-resize-28 (min_pixels a, max_pixels b)" or "stretch".</summary>
+    public static string ResizeName(BoxConvention boxes) => boxes switch
+    {
+        SmartResizedImageBoxConvention smart => $"smart-resize-{smart.Resize.Factor} (min_pixels {smart.Resize.MinPixels}, max_pixels {smart.Resize.MaxPixels})",
+        _ => "stretch",
+    };
+}

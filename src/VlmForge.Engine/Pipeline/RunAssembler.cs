@@ -131,7 +131,12 @@ public static class RunAssembler
             Tokenizer = tokenizer,
             Model = model,
             Device = device,
-            Encoder = new ConversationEncoder(tokenizer, conventions.Conventions.Template, model.ImageTokenCount, settings.Prompt.System),
+            Encoder = new ConversationEncoder(tokenizer, conventions.Conventions.Template, model.ImageTokenCount, settings.Prompt.System)
+            {
+                ImageTokensFor = conventions.PerImage && snapshot is not null
+                    ? size => snapshot.Family.ImageTokens(snapshot.Config, size).ImageTokens
+                    : null,
+            },
             Images = new PreparedImageCache(
                 new ImagePreprocessor(conventions.Conventions.Normalization) { MaxPixels = settings.Dataset.MaxImagePixels }, conventions.Conventions.Boxes),
             Collator = new BatchCollator(padId),
@@ -156,11 +161,7 @@ public static class RunAssembler
             BaseModel = context.Snapshot?.Path,
             ImageWidth = context.ModelImage.Width,
             ImageHeight = context.ModelImage.Height,
-            ImageResize = conventions.Boxes switch
-            {
-                SmartResizedImageBoxConvention smart => $"smart-resize-{smart.Resize.Factor} (min_pixels {smart.Resize.MinPixels}, max_pixels {smart.Resize.MaxPixels})",
-                _ => "stretch",
-            },
+            ImageResize = RunConventions.ResizeName(conventions.Boxes),
             ImageMean = conventions.Normalization.Mean,
             ImageStd = conventions.Normalization.Std,
             ImageToken = template.ImageToken,
@@ -172,8 +173,8 @@ public static class RunAssembler
         };
     }
 
-    /// <summary>The image size a real-family run recorded when it started.</summary>
-    public static ImageSize RecordedImageSize(RunFolder folder)
+    /// <summary>The image size and resize a real-family run recorded when it started (vlmforge.json's image_width/height, image_resize).</summary>
+    public static (ImageSize Size, string Resize) RecordedImages(RunFolder folder)
     {
         ArgumentNullException.ThrowIfNull(folder);
         var path = RunFiles.Usage(folder);
@@ -183,7 +184,7 @@ public static class RunAssembler
         {
             var usage = JsonSerializer.Deserialize<AdapterUsage>(File.ReadAllBytes(path))
                 ?? throw new InvalidDataException($"{path} holds JSON null.");
-            return new ImageSize(usage.ImageWidth, usage.ImageHeight);
+            return (new ImageSize(usage.ImageWidth, usage.ImageHeight), usage.ImageResize);
         }
         catch (Exception e) when (e is JsonException or ArgumentOutOfRangeException)
         {

@@ -34,21 +34,11 @@ public static class RunLoader
         else
         {
             tokenizer = snapshot.Tokenizer;
-            var trained = RunAssembler.RecordedImageSize(folder);
-            if (log is not null)
-            {
-                // The dataset is sized as training sized it, so its answers' boxes are in the coordinates the model learned.
-                dataset = WorkflowDataset.Load(settings, RunAssembler.ConventionsFor(settings, snapshot), log);
-                if (dataset.Conventions.ModelImage != trained)
-                    throw new WorkflowException(
-                        $"{folder.Path} was trained on images of {trained} px, but its dataset now gives {dataset.Conventions.ModelImage} px; " +
-                        "evaluate on data with the image sizes the run trained on.");
-                conventions = dataset.Conventions;
-            }
-            else
-            {
-                conventions = snapshot.Conventions(trained);
-            }
+            // The run's own image sizing (per image for Qwen2.5-VL), so the dataset's answers' boxes are in the
+            // coordinates the model learned.
+            var (trained, resize) = RunAssembler.RecordedImages(folder);
+            conventions = snapshot.Conventions(trained, resize);
+            if (log is not null) dataset = WorkflowDataset.Load(settings, conventions, log);
         }
 
         var context = RunAssembler.Assemble(settings, folder, plugins, tokenizer, snapshot, conventions, dataset, writeModelConfig: false);

@@ -102,11 +102,15 @@ public static class TrainingSession
         dataset.WriteSkipped(Path.Combine(folder.Path, WorkflowDataset.SkippedFileName));
         if (snapshot is not null)
         {
-            if (resuming && RunAssembler.RecordedImageSize(folder) is var recorded && recorded != dataset.Conventions.ModelImage)
+            var now = dataset.Conventions;
+            if (resuming && RunAssembler.RecordedImages(folder) is var (size, resize)
+                && (resize != now.Resize || (!now.PerImage && size != now.ModelImage)))
                 throw new WorkflowException(
-                    $"{folder.Path} trained on images of {recorded} px, but its dataset now gives {dataset.Conventions.ModelImage} px; " +
-                    "resume with the dataset the run started with.");
-            log.WriteLine($"images: {dataset.Conventions.ModelImage} px ({dataset.Conventions.Conventions.Boxes.Name})");
+                    $"{folder.Path} trained on images of {size} px ({resize}), but its dataset now gives {now.ModelImage} px ({now.Resize}); " +
+                    "resume with the dataset and snapshot the run started with.");
+            log.WriteLine(now.PerImage
+                ? $"images: each sized on its own ({now.Resize}), the largest {now.ModelImage} px"
+                : $"images: {now.ModelImage} px ({now.Conventions.Boxes.Name})");
         }
         ITextTokenizer tokenizer;
         if (snapshot is not null)

@@ -30,8 +30,7 @@ public sealed class VlmTrainingModel : ITrainableModel
     {
         ArgumentNullException.ThrowIfNull(batch);
         var regions = batch.Regions?.Select(ModelRegions.From).ToArray();
-        var output = _model.Forward(new VlmInputs(
-            batch.PixelValues.to(_device), batch.InputIds.to(_device), batch.AttentionMask.to(_device), batch.Labels.to(_device), regions));
+        var output = _model.Forward(batch.ToInputs(_device, regions: regions));
         var loss = output.Loss ?? throw new InvalidOperationException("The model returned no loss although labels were given.");
         return new TrainingLoss(loss, output.AuxiliaryLoss);
     }

@@ -64,14 +64,17 @@ public abstract class FamilyModel : nn.Module<VlmInputs, VlmOutput>, IVisionLang
     /// <summary>Decoder key/value heads and head width (the cache's shape).</summary>
     protected abstract (int KeyValueHeads, int HeadDim) CacheShape { get; }
 
-    /// <summary>Placeholder tokens one image of <paramref name="pixelValues"/>' size occupies; throws for a size the tower cannot take.</summary>
-    protected abstract int TokensPerImage(Tensor pixelValues);
+    /// <summary>
+    /// Placeholder tokens each image occupies, in order: an image of <paramref name="pixelValues"/>' size, or of its own
+    /// size in <paramref name="sizes"/> when the images differ; throws for a size the family cannot take.
+    /// </summary>
+    protected abstract int[] TokensPerImage(Tensor pixelValues, IReadOnlyList<ImageExtent>? sizes);
 
-    /// <summary>Projected image features [N, tokens per image, hidden] for pixels [N, 3, H, W].</summary>
-    protected abstract Tensor ImageFeatures(Tensor pixelValues);
+    /// <summary>Projected image features [.., hidden] for pixels [N, 3, H, W], the images' tokens one after another.</summary>
+    protected abstract Tensor ImageFeatures(Tensor pixelValues, IReadOnlyList<ImageExtent>? sizes);
 
     /// <summary>Rotary positions [axes, B, T] int64 of the real tokens (axes: 1 for Llama, 3 for M-RoPE).</summary>
-    protected abstract Tensor Positions(Tensor inputIds, Tensor valid, Tensor? pixelValues);
+    protected abstract Tensor Positions(Tensor inputIds, Tensor valid, Tensor? pixelValues, IReadOnlyList<ImageExtent>? sizes);
 
     /// <summary>cos and sin tables [B, T, headDim] in the compute dtype for positions [axes, B, T].</summary>
     protected abstract (Tensor Cos, Tensor Sin) RotaryTables(Tensor positions);
@@ -94,11 +97,11 @@ public abstract class FamilyModel : nn.Module<VlmInputs, VlmOutput>, IVisionLang
         ArgumentNullException.ThrowIfNull(inputs);
         var (batch, length) = CausalLanguageModeling.CheckTokens(inputs.InputIds, inputs.AttentionMask, VocabSize, nameof(inputs), IdHint);
         using var scope = NewDisposeScope();
-        var embeds = EmbedWithImages(inputs.InputIds, inputs.PixelValues);
+        var embeds = EmbedWithImages(inputs.InputIds, inputs.PixelValues, inputs.ImageSizes);
         var valid = inputs.AttentionMask is null
             ? ones(batch, length, ScalarType.Bool, embeds.device)
             : inputs.AttentionMask.to(ScalarType.Bool);
-        var (cos, sin) = RotaryTables(Positions(inputs.InputIds, valid, inputs.PixelValues));
+        var (cos, sin) = RotaryTables(Positions(inputs.InputIds, valid, inputs.PixelValues, inputs.ImageSizes));
         // With right padding every real token sees only real tokens under the causal mask: SDPA's fastest path is exact.
         var context = inputs.AttentionMask is null || CausalLanguageModeling.IsRightPadded(inputs.AttentionMask)
             ? new AttentionContext(cos, sin, null, isCausal: true, cache: null)
@@ -123,9 +126,9 @@ public abstract class FamilyModel : nn.Module<VlmInputs, VlmOutput>, IVisionLang
         var (batch, length) = CausalLanguageModeling.CheckTokens(prompt.InputIds, prompt.AttentionMask, VocabSize, nameof(prompt), IdHint);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var embeds = EmbedWithImages(prompt.InputIds, prompt.PixelValues);
+        var embeds = EmbedWithImages(prompt.InputIds, prompt.PixelValues, prompt.ImageSizes);
         var valid = CachedDecoding.PromptValidity(prompt.AttentionMask, batch, length, embeds.device, nameof(prompt));
-        var positions = Positions(prompt.InputIds, valid, prompt.PixelValues);
+        var positions = Positions(prompt.InputIds, valid, prompt.PixelValues, prompt.ImageSizes);
         // The next token's position follows the largest position of the row's real tokens (M-RoPE images advance
         // positions by their grid side, not by their token count).
         var nextPositions = (positions.amax([0L]) * valid.to(ScalarType.Int64)).amax([1L]) + 1;
@@ -160,20 +163,27 @@ public abstract class FamilyModel : nn.Module<VlmInputs, VlmOutput>, IVisionLang
     private const string IdHint = "Is the tokenizer the one of this model's snapshot?";
 
     /// <summary>Token embeddings with each image's projected features written over its placeholder run, in order.</summary>
-    private Tensor EmbedWithImages(Tensor inputIds, Tensor? pixelValues)
+    private Tensor EmbedWithImages(Tensor inputIds, Tensor? pixelValues, IReadOnlyList<ImageExtent>? sizes)
     {
         using var scope = NewDisposeScope();
         var embeds = Decoder.Embed(inputIds);
         var isImage = inputIds == ImageTokenId;
         var placeholders = isImage.sum().item<long>();
         var images = pixelValues?.shape[0] ?? 0;
-        var perImage = pixelValues is null || images == 0 ? 0 : TokensPerImage(pixelValues);
-        var expected = images * perImage;
+        if (sizes is not null && pixelValues is not null)
+        {
+            CheckSizes(pixelValues, sizes);
+        }
+        var perImage = pixelValues is null || images == 0 ? [] : TokensPerImage(pixelValues, sizes);
+        var expected = perImage.Sum(n => (long)n);
         if (placeholders != expected)
         {
+            var each = perImage.Distinct().Count() <= 1
+                ? $"{(perImage.Length == 0 ? 0 : perImage[0])} per image of this size"
+                : $"{string.Join(" + ", perImage)} for the images' sizes";
             throw new ArgumentException(
                 $"input_ids hold {placeholders} image placeholder tokens (id {ImageTokenId}) but {images} image(s) " +
-                $"need {expected} ({perImage} per image of this size). Each image must appear as exactly that many " +
+                $"need {expected} ({each}). Each image must appear as exactly that many " +
                 "consecutive placeholders, images in the order of pixel_values.",
                 nameof(inputIds));
         }
@@ -182,9 +192,27 @@ public abstract class FamilyModel : nn.Module<VlmInputs, VlmOutput>, IVisionLang
             return embeds.MoveToOuterDisposeScope();
         }
 
-        var features = ImageFeatures(pixelValues);
+        var features = ImageFeatures(pixelValues, sizes);
         var flat = features.reshape(-1, features.shape[^1]).to(embeds.dtype);
         var merged = embeds.masked_scatter(isImage.unsqueeze(-1).expand_as(embeds), flat);
         return merged.MoveToOuterDisposeScope();
+    }
+
+    private static void CheckSizes(Tensor pixelValues, IReadOnlyList<ImageExtent> sizes)
+    {
+        if (pixelValues.ndim != 4 || sizes.Count != pixelValues.shape[0])
+        {
+            throw new ArgumentException(
+                $"{sizes.Count} image sizes for pixel_values [{string.Join(", ", pixelValues.shape)}]; give one size per image.", nameof(sizes));
+        }
+        for (int i = 0; i < sizes.Count; i++)
+        {
+            if (sizes[i].Height <= 0 || sizes[i].Width <= 0 || sizes[i].Height > pixelValues.shape[2] || sizes[i].Width > pixelValues.shape[3])
+            {
+                throw new ArgumentException(
+                    $"Image {i} is {sizes[i].Width}x{sizes[i].Height} px, which does not fit its {pixelValues.shape[3]}x{pixelValues.shape[2]} slot of pixel_values.",
+                    nameof(sizes));
+            }
+        }
     }
 }

@@ -12,10 +12,17 @@ namespace VlmForge.Models.Modeling;
 /// <param name="Labels">[B, T] int64 targets, -100 where no loss is taken; null when only logits are wanted.</param>
 /// <param name="Regions">Annotated regions of each image (one list per image of <paramref name="PixelValues"/>), for models
 /// whose vision side learns from them (the tiny model's grounding detector); null when there is no such supervision.</param>
+/// <param name="ImageSizes">The real size of each image when the images of <paramref name="PixelValues"/> differ in size: image i
+/// fills [:, :Height, :Width] of its slot and the rest is padding (a family that sizes every image on its own, Qwen2.5-VL,
+/// reads only that part). Null when every image fills the whole tensor.</param>
 public sealed record VlmInputs(
     Tensor? PixelValues, Tensor InputIds, Tensor? AttentionMask = null, Tensor? Labels = null,
-    IReadOnlyList<IReadOnlyList<Detection.ImageRegion>>? Regions = null)
+    IReadOnlyList<IReadOnlyList<Detection.ImageRegion>>? Regions = null,
+    IReadOnlyList<ImageExtent>? ImageSizes = null)
 {
     /// <summary>Label value that takes no loss (Hugging Face's ignore index).</summary>
     public const long IgnoreIndex = -100;
 }
+
+/// <summary>Height and width, in pixels, of one image inside a padded pixel tensor.</summary>
+public readonly record struct ImageExtent(int Height, int Width);

@@ -51,12 +51,4 @@ public class BatchCollatorTests
         Assert.Equal(1f, batch.PixelValues[0].mean().item<float>());
         Assert.Equal(2f, batch.PixelValues[1].mean().item<float>());
     }
-
-    [Fact]
-    public void Images_of_different_sizes_cannot_share_a_batch()
-    {
-        var other = new CollateItem(Image(1, side: 4), Short.Tokens);
-        var ex = Assert.Throws<ArgumentException>(() => new BatchCollator(Pad).CollateForTraining([Short, other]));
-        Assert.Contains("one image size", ex.Message, StringComparison.Ordinal);
-    }
 }

@@ -81,7 +81,7 @@ public sealed class ModelFamilyRegistryTests
         public RunConventions Conventions(IFamilyConfig config, SmartResize? resize, IReadOnlyList<ImageSize> originals, int datasetImageSize) =>
             new(FamilyDataConventions.Tiny(datasetImageSize), new ImageSize(datasetImageSize, datasetImageSize));
 
-        public RunConventions Conventions(IFamilyConfig config, SmartResize? resize, ImageSize trained) =>
+        public RunConventions Conventions(IFamilyConfig config, SmartResize? resize, ImageSize trained, string recordedResize) =>
             new(FamilyDataConventions.Tiny(trained.Width), trained);
 
         public (int ImageTokens, int VisionTokens) ImageTokens(IFamilyConfig config, ImageSize modelImage) => (16, 64);

@@ -11,8 +11,8 @@ using VlmForge.Models.Families.Qwen25Vl;
 namespace VlmForge.Engine.Families.Qwen25Vl;
 
 /// <summary>
-/// Qwen2.5-VL: images of any size whose sides are multiples of the patch x merge factor (28), smart-resized as Qwen's
-/// processor does (<see cref="Qwen25VlImageSizing"/>), CLIP statistics, boxes in pixels of the resized image.
+/// Qwen2.5-VL: images of any size whose sides are multiples of the patch x merge factor (28), each smart-resized on its
+/// own as Qwen's processor does (<see cref="Qwen25VlImageSizing"/>), CLIP statistics, boxes in pixels of the resized image.
 /// </summary>
 public sealed class Qwen25VlFamily : IModelFamily
 {
@@ -34,7 +34,7 @@ public sealed class Qwen25VlFamily : IModelFamily
     /// <inheritdoc />
     public SmartResize? ReadResize(IFamilyConfig config, string folder, string configured)
     {
-        var resize = SmartResize.Qwen25Vl with { Factor = Config(config).Vision.Factor };
+        var resize = DefaultResize(config);
         var file = Path.Combine(folder, PreprocessorConfigFileName);
         if (!File.Exists(file))
         {
@@ -63,25 +63,40 @@ public sealed class Qwen25VlFamily : IModelFamily
 
     /// <inheritdoc />
     /// <remarks>
-    /// The smart resize when every image has one size, else a square of dataset.image_size (when a multiple of the
-    /// factor, else 448).
+    /// Every image smart-resized on its own, as Qwen's processor does (<see cref="Qwen25VlImageSizing"/>); the recorded
+    /// size is the largest resized image. dataset.image_size plays no part.
     /// </remarks>
     public RunConventions Conventions(IFamilyConfig config, SmartResize? resize, IReadOnlyList<ImageSize> originals, int datasetImageSize)
     {
         ArgumentNullException.ThrowIfNull(originals);
-        if (originals.Count == 0)
+        var smart = resize ?? DefaultResize(config);
+        var largest = originals.Distinct().Select(smart.Apply).MaxBy(s => (long)s.Width * s.Height);
+        if (largest == default)
             throw new WorkflowException("The dataset has no images to size the Qwen2.5-VL inputs from.");
-        var (conventions, size) = Qwen25VlImageSizing.ForRun(originals, resize ?? SmartResize.Qwen25Vl with { Factor = Config(config).Vision.Factor }, datasetImageSize);
-        return new RunConventions(conventions, size);
+        return new RunConventions(Qwen25VlImageSizing.Conventions(smart), largest) { PerImage = true };
     }
 
     /// <inheritdoc />
     /// <remarks>
-    /// Every image is stretched to the recorded size, as the run did when its images differed (and what the smart
-    /// resize gave when they did not).
+    /// A run that sized images on its own does so again, with the same smart-resize bounds (a changed
+    /// preprocessor_config.json is refused); a run that stretched every image to one size (VlmForge before per-image
+    /// sizing) stretches again.
     /// </remarks>
-    public RunConventions Conventions(IFamilyConfig config, SmartResize? resize, ImageSize trained)
+    public RunConventions Conventions(IFamilyConfig config, SmartResize? resize, ImageSize trained, string recordedResize)
     {
+        ArgumentNullException.ThrowIfNull(recordedResize);
+        var smart = resize ?? DefaultResize(config);
+        if (recordedResize.StartsWith("smart-resize", StringComparison.Ordinal))
+        {
+            var now = RunConventions.ResizeName(new SmartResizedImageBoxConvention(smart));
+            if (recordedResize != now)
+            {
+                throw new WorkflowException(
+                    $"The run sized its images with {recordedResize}, but model.path's {PreprocessorConfigFileName} now gives " +
+                    $"{now}; restore the processor config the run trained with.");
+            }
+            return new RunConventions(Qwen25VlImageSizing.Conventions(smart), trained) { PerImage = true };
+        }
         var conventions = new FamilyDataConventions("qwen2.5-vl", ChatTemplates.Qwen25Vl, ImageNormalization.OpenAiClip, new FixedSizeBoxConvention(trained));
         return new RunConventions(conventions, trained);
     }
@@ -98,6 +113,8 @@ public sealed class Qwen25VlFamily : IModelFamily
     public (int ImageTokens, FamilyModelOptions Options) ModelImage(IFamilyConfig config, ImageSize modelImage) =>
         (Qwen25VlImageSizing.ImageTokenCount(modelImage, Config(config).Vision.Factor),
          new FamilyModelOptions { ImageSize = modelImage.Width == modelImage.Height ? modelImage.Width : null });
+
+    private static SmartResize DefaultResize(IFamilyConfig config) => SmartResize.Qwen25Vl with { Factor = Config(config).Vision.Factor };
 
     private static Qwen25VlConfig Config(IFamilyConfig config) => config as Qwen25VlConfig
         ?? throw new ArgumentException($"The {ModelFamilies.Qwen25Vl} family needs a {nameof(Qwen25VlConfig)}, not a {config?.GetType().Name ?? "null"}.", nameof(config));

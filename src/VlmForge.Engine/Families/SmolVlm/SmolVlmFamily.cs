@@ -31,7 +31,7 @@ public sealed class SmolVlmFamily : IModelFamily
         EncoderSquare(config);
 
     /// <inheritdoc />
-    public RunConventions Conventions(IFamilyConfig config, SmartResize? resize, ImageSize trained) => EncoderSquare(config);
+    public RunConventions Conventions(IFamilyConfig config, SmartResize? resize, ImageSize trained, string recordedResize) => EncoderSquare(config);
 
     /// <inheritdoc />
     public (int ImageTokens, int VisionTokens) ImageTokens(IFamilyConfig config, ImageSize modelImage)

@@ -67,6 +67,8 @@ public static class WorkflowPlanner
         ITokenCounter counter;
         IReadOnlyList<TaskExample> examples;
         ModelShape? tinyShapeFor = null;
+        // Per-image sizing (Qwen2.5-VL): the (image, vision) tokens of an image of an original size; null when one size fits all.
+        Func<ImageSize, (int ImageTokens, int VisionTokens)>? perImageTokens = null;
         if (family == ModelFamily.Tiny)
         {
             conventions = FamilyDataConventions.Tiny(side);
@@ -89,16 +91,32 @@ public static class WorkflowPlanner
             var familyOf = ModelFamilyRegistry.Of(resolved.Config);
             shape = familyOf.Shape(resolved.Config, resolved.Name);
             (modelName, modelSource) = (resolved.Name, resolved.Source);
-            var run = familyOf.Conventions(resolved.Config, resize: null, originals, side);
+            var run = familyOf.Conventions(resolved.Config, SnapshotResize(resolved, familyOf), originals, side);
             conventions = run.Conventions;
-            if (originals.Count > 1 && run.Conventions.Boxes is FixedSizeBoxConvention)
+            if (run.PerImage)
+            {
+                // Each image is sized on its own: the longest sample (image + text tokens) is measured below.
+                perImageTokens = original => familyOf.ImageTokens(resolved.Config, run.Conventions.Boxes.ModelImageSize(original));
+                if (originals.Count > 1)
+                    assumptions.Add($"the images have {originals.Count} different sizes, each resized on its own ({run.Resize}); the longest sample's image is planned.");
+            }
+            else if (originals.Count > 1 && run.Conventions.Boxes is FixedSizeBoxConvention)
+            {
                 assumptions.Add($"the images have {originals.Count} different sizes: each is resized to {run.ModelImage.Width}x{run.ModelImage.Height} (one image size per run).");
+            }
             (imageTokens, visionTokens) = familyOf.ImageTokens(resolved.Config, run.ModelImage);
             examples = BuildExamples(settings, dataset, conventions);
             counter = (ITokenCounter?)SnapshotCounter(resolved, assumptions) ?? new HeuristicTokenCounter();
         }
 
-        var (maxText, meanText, measured) = TextTokens(settings, examples, conventions.Template, imageTokens, counter, options.MaxExamplesMeasured);
+        int fixedImageTokens = imageTokens;
+        Func<TaskExample, int> exampleImageTokens = perImageTokens is null
+            ? _ => fixedImageTokens
+            : e => perImageTokens(e.Record.ImageSize).ImageTokens;
+        var (maxText, meanText, measured, longest) = TextTokens(
+            settings, examples, conventions.Template, imageTokens, exampleImageTokens, counter, options.MaxExamplesMeasured);
+        if (perImageTokens is not null && longest is not null)
+            (imageTokens, visionTokens) = perImageTokens(longest.Record.ImageSize);
         if (counter is HeuristicTokenCounter heuristic)
             assumptions.Add(heuristic.Description + ".");
         var sequence = new SequenceShape(1, imageTokens, visionTokens, maxText, meanText);
@@ -206,9 +224,13 @@ public static class WorkflowPlanner
         }
     }
 
-    /// <summary>Text tokens of the longest and the mean sample: the chat template around the prompt and the answer.</summary>
-    private static (int Max, double Mean, int Measured) TextTokens(
-        WorkflowSettings settings, IReadOnlyList<TaskExample> examples, ChatTemplate template, int imageTokens, ITokenCounter counter, int maxMeasured)
+    /// <summary>
+    /// Text tokens of the longest sample (image tokens + text tokens, each example with its own image's count), the mean
+    /// text tokens, how many examples were measured, and the longest sample (null without a dataset).
+    /// </summary>
+    private static (int Max, double Mean, int Measured, TaskExample? Longest) TextTokens(
+        WorkflowSettings settings, IReadOnlyList<TaskExample> examples, ChatTemplate template, int imageTokens,
+        Func<TaskExample, int> imageTokensOf, ITokenCounter counter, int maxMeasured)
     {
         int Count(IReadOnlyList<ChatSegment> segments) => segments.Where(s => s.Kind != SegmentKind.Image).Sum(s => counter.Count(s.Rendered));
         if (examples.Count == 0)
@@ -221,13 +243,35 @@ public static class WorkflowPlanner
             };
             int prompt = Count(template.BuildTraining(settings.Prompt.System, user, "", imageTokens));
             int total = prompt + settings.Evaluation.MaxNewTokens;
-            return (total, total, 0);
+            return (total, total, 0, null);
         }
         int stride = Math.Max(1, (examples.Count + maxMeasured - 1) / maxMeasured);
-        var counts = new List<int>();
+        var counts = new List<(int Text, int Image, TaskExample Example)>();
         for (int i = 0; i < examples.Count; i += stride)
-            counts.Add(Count(template.BuildTraining(settings.Prompt.System, examples[i].UserText, examples[i].Answer, imageTokens)));
-        return (counts.Max(), counts.Average(), counts.Count);
+        {
+            int image = imageTokensOf(examples[i]);
+            counts.Add((Count(template.BuildTraining(settings.Prompt.System, examples[i].UserText, examples[i].Answer, image)), image, examples[i]));
+        }
+        var longest = counts.MaxBy(c => c.Text + c.Image);
+        return (longest.Text, counts.Average(c => c.Text), counts.Count, longest.Example);
+    }
+
+    /// <summary>
+    /// The image resize of the planned model as its family reads it from the snapshot (Qwen2.5-VL's
+    /// preprocessor_config.json bounds); null without a snapshot (the family's defaults) or for a fixed input size.
+    /// </summary>
+    private static SmartResize? SnapshotResize(ResolvedModel resolved, IModelFamily family)
+    {
+        if (resolved.SnapshotPath is not { } folder)
+            return null;
+        try
+        {
+            return family.ReadResize(resolved.Config, folder, folder);
+        }
+        catch (WorkflowException e)
+        {
+            throw new PlanningException(e.Message, "model.path");
+        }
     }
 
     /// <summary>The smaller sizes of the family with a preset, next smaller first (none for tiny).</summary>

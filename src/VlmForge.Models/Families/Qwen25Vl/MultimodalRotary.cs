@@ -12,13 +12,28 @@ namespace VlmForge.Models.Families.Qwen25Vl;
 /// </summary>
 public static class MultimodalRotary
 {
-    /// <summary>Positions [3, B, T] int64 of the real tokens (padding gets 0, which no real token attends).</summary>
+    /// <summary>Positions [3, B, T] int64 of the real tokens (padding gets 0, which no real token attends), every image of one grid.</summary>
     /// <param name="inputIds">[B, T] int64.</param>
     /// <param name="valid">[B, T] bool, true for real tokens.</param>
     /// <param name="imageTokenId">The placeholder id.</param>
     /// <param name="gridRows">Merged rows of each image (H / 28).</param>
     /// <param name="gridColumns">Merged columns of each image (W / 28).</param>
-    public static Tensor Positions(Tensor inputIds, Tensor valid, int imageTokenId, long gridRows, long gridColumns)
+    public static Tensor Positions(Tensor inputIds, Tensor valid, int imageTokenId, long gridRows, long gridColumns) =>
+        Positions(inputIds, valid, imageTokenId, _ => (gridRows, gridColumns));
+
+    /// <summary>
+    /// Positions [3, B, T] int64 when every image has its own grid: <paramref name="grids"/>[i] is the i-th image run of the
+    /// batch, counted row by row and left to right in each row (the reference's <c>image_grid_thw</c> order).
+    /// </summary>
+    public static Tensor Positions(Tensor inputIds, Tensor valid, int imageTokenId, IReadOnlyList<(long Rows, long Columns)> grids)
+    {
+        ArgumentNullException.ThrowIfNull(grids);
+        return Positions(inputIds, valid, imageTokenId, i => i < grids.Count
+            ? grids[i]
+            : throw new ArgumentException($"input_ids hold more image placeholder runs than the {grids.Count} image grids given.", nameof(inputIds)));
+    }
+
+    private static Tensor Positions(Tensor inputIds, Tensor valid, int imageTokenId, Func<int, (long Rows, long Columns)> gridOf)
     {
         ArgumentNullException.ThrowIfNull(inputIds);
         ArgumentNullException.ThrowIfNull(valid);
@@ -31,8 +46,8 @@ public static class MultimodalRotary
             real = valid.cpu().contiguous().data<bool>().ToArray();
         }
 
-        long perImage = gridRows * gridColumns;
         var positions = new long[3 * batch * length];
+        int image = 0;
         for (long b = 0; b < batch; b++)
         {
             long next = 0;
@@ -52,6 +67,8 @@ public static class MultimodalRotary
                     t++;
                     continue;
                 }
+                var (gridRows, gridColumns) = gridOf(image++);
+                long perImage = gridRows * gridColumns;
                 for (long k = 0; k < perImage; k++, t++)
                 {
                     if (t >= length || !real[b * length + t] || ids[b * length + t] != imageTokenId)

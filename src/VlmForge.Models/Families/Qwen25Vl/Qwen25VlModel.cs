@@ -2,6 +2,7 @@ using TorchSharp;
 using VlmForge.Models.Decoder;
 using VlmForge.Models.Families.Common;
 using VlmForge.Models.Layers;
+using VlmForge.Models.Modeling;
 using VlmForge.Models.Training;
 using static TorchSharp.torch;
 
@@ -13,8 +14,9 @@ namespace VlmForge.Models.Families.Qwen25Vl;
 /// (the token table itself when <c>tie_word_embeddings</c>, as in the 3B).
 /// </summary>
 /// <remarks>
-/// Images: pixel_values [N, 3, H, W] normalized with the CLIP statistics, H and W multiples of 28, every image of a
-/// batch the same size (the collator stacks them). Each image is H/28 · W/28 placeholder tokens between
+/// Images: pixel_values [N, 3, H, W] normalized with the CLIP statistics, H and W multiples of 28; images of different
+/// sizes come padded to the largest with their own sizes in <see cref="VlmInputs.ImageSizes"/> (each sized on its own, as
+/// the reference processor does). Each image is H/28 · W/28 placeholder tokens between
 /// &lt;|vision_start|&gt; and &lt;|vision_end|&gt;. <see cref="ImageSize"/> is the square side the data pipeline
 /// should resize to when it needs one fixed size (a run encodes every example with one image token count).
 /// </remarks>
@@ -113,26 +115,40 @@ public sealed class Qwen25VlModel : FamilyModel
     }
 
     /// <inheritdoc />
-    protected override int TokensPerImage(Tensor pixelValues)
+    protected override int[] TokensPerImage(Tensor pixelValues, IReadOnlyList<ImageExtent>? sizes)
     {
         if (pixelValues.ndim != 4 || pixelValues.shape[1] != config.Vision.InChannels)
         {
             throw new ArgumentException(
                 $"pixel_values must be [N, {config.Vision.InChannels}, H, W], got [{string.Join(", ", pixelValues.shape)}].", nameof(pixelValues));
         }
-        return ImageTokenCountFor((int)pixelValues.shape[2], (int)pixelValues.shape[3]);
+        return Extents(pixelValues, sizes).Select(s => ImageTokenCountFor((int)s.Height, (int)s.Width)).ToArray();
     }
 
     /// <inheritdoc />
-    protected override Tensor ImageFeatures(Tensor pixelValues) => visual.call(pixelValues);
+    protected override Tensor ImageFeatures(Tensor pixelValues, IReadOnlyList<ImageExtent>? sizes) =>
+        OneSize(pixelValues, sizes) ? visual.call(pixelValues) : visual.Forward(pixelValues, Extents(pixelValues, sizes));
 
     /// <inheritdoc />
-    protected override Tensor Positions(Tensor inputIds, Tensor valid, Tensor? pixelValues)
+    protected override Tensor Positions(Tensor inputIds, Tensor valid, Tensor? pixelValues, IReadOnlyList<ImageExtent>? sizes)
     {
         var factor = config.Vision.Factor;
-        var (rows, columns) = pixelValues is null ? (1L, 1L) : (pixelValues.shape[2] / factor, pixelValues.shape[3] / factor);
-        return MultimodalRotary.Positions(inputIds, valid, config.ImageTokenId, rows, columns);
+        if (pixelValues is null)
+        {
+            return MultimodalRotary.Positions(inputIds, valid, config.ImageTokenId, 1, 1);
+        }
+        var grids = Extents(pixelValues, sizes).Select(s => (s.Height / factor, s.Width / factor)).ToList();
+        return MultimodalRotary.Positions(inputIds, valid, config.ImageTokenId, grids);
     }
+
+    /// <summary>Every image fills its slot (one size): the tower runs them as a batch.</summary>
+    private static bool OneSize(Tensor pixelValues, IReadOnlyList<ImageExtent>? sizes) =>
+        sizes is null || sizes.All(s => s.Height == pixelValues.shape[2] && s.Width == pixelValues.shape[3]);
+
+    private static IReadOnlyList<(long Height, long Width)> Extents(Tensor pixelValues, IReadOnlyList<ImageExtent>? sizes) =>
+        sizes is null
+            ? Enumerable.Repeat((pixelValues.shape[2], pixelValues.shape[3]), (int)pixelValues.shape[0]).ToList()
+            : sizes.Select(s => ((long)s.Height, (long)s.Width)).ToList();
 
     /// <inheritdoc />
     protected override (Tensor Cos, Tensor Sin) RotaryTables(Tensor positions) =>

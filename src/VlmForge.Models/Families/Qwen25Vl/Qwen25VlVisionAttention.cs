@@ -40,7 +40,9 @@ public sealed class Qwen25VlVisionAttention : nn.Module<Tensor, VisionAttentionC
         var sin = context.Sin.unsqueeze(0);
         q = RotaryEmbedding.Apply(q.to(ScalarType.Float32), cos, sin).to(v.dtype);
         k = RotaryEmbedding.Apply(k.to(ScalarType.Float32), cos, sin).to(v.dtype);
-        var attended = windowed ? WindowAttention(q, k, v, context) : nn.functional.scaled_dot_product_attention(q, k, v);
+        var attended = windowed ? WindowAttention(q, k, v, context)
+            : context.Images is { Count: > 1 } images ? PerImageAttention(q, k, v, images)
+            : nn.functional.scaled_dot_product_attention(q, k, v);
         var merged = attended.transpose(1, 2).reshape(n, patches, heads * headDim);
         return proj.call(merged).MoveToOuterDisposeScope();
     }
@@ -48,6 +50,20 @@ public sealed class Qwen25VlVisionAttention : nn.Module<Tensor, VisionAttentionC
     /// <inheritdoc />
     public void ReplaceChild(string name, nn.Module<Tensor, Tensor> replacement) =>
         ChildSlots.Replace(this, _internal_submodules, name, replacement);
+
+    /// <summary>Full attention within each image of a sequence of several: [1, heads, patches, d], image by image.</summary>
+    private static Tensor PerImageAttention(Tensor q, Tensor k, Tensor v, IReadOnlyList<long> images)
+    {
+        using var scope = NewDisposeScope();
+        var parts = new List<Tensor>(images.Count);
+        long start = 0;
+        foreach (var patches in images)
+        {
+            parts.Add(nn.functional.scaled_dot_product_attention(q.narrow(2, start, patches), k.narrow(2, start, patches), v.narrow(2, start, patches)));
+            start += patches;
+        }
+        return cat(parts, 2).MoveToOuterDisposeScope();
+    }
 
     /// <summary>Attention within windows: [N, heads, patches, d] laid out as [N·windows, heads, slots, d] and back.</summary>
     private Tensor WindowAttention(Tensor q, Tensor k, Tensor v, VisionAttentionContext context)

@@ -43,13 +43,41 @@ public sealed class Qwen25VlVisionTower : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         var (height, width) = (pixels.shape[2], pixels.shape[3]);
         var patches = Qwen25VlPatchifier.Patchify(pixels, config.PatchSize, config.TemporalPatchSize, config.SpatialMergeSize);
+        return Run(patches, [(height, width)], null).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Images of different sizes: image i is [:, :H_i, :W_i] of slot i of <paramref name="pixels"/> (each side a multiple of
+    /// 28). Their patches run as one sequence like the reference's (each image its own 2D positions and windows, full
+    /// attention within each image); returns [1, Σ (H_i/28)·(W_i/28), out width], image after image.
+    /// </summary>
+    public Tensor Forward(Tensor pixels, IReadOnlyList<(long Height, long Width)> sizes)
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        ArgumentNullException.ThrowIfNull(sizes);
+        if (sizes.Count != pixels.shape[0])
+        {
+            throw new ArgumentException($"{sizes.Count} sizes for {pixels.shape[0]} images.", nameof(sizes));
+        }
+        using var scope = NewDisposeScope();
+        var patches = cat(sizes.Select((size, i) => Qwen25VlPatchifier.Patchify(
+            pixels.narrow(0, i, 1).narrow(2, 0, size.Height).narrow(3, 0, size.Width),
+            config.PatchSize, config.TemporalPatchSize, config.SpatialMergeSize)).ToArray(), 1);
+        var perImage = sizes.Select(s => s.Height / config.PatchSize * (s.Width / config.PatchSize)).ToArray();
+        return Run(patches, sizes, perImage).MoveToOuterDisposeScope();
+    }
+
+    private Tensor Run(Tensor patches, IReadOnlyList<(long Height, long Width)> sizes, IReadOnlyList<long>? images)
+    {
+        using var scope = NewDisposeScope();
         var hidden = patch_embed.call(patches);
-        var (cos, sin) = Qwen25VlVisionGeometry.RotaryTables(height, width, config, hidden.device);
-        var layout = WindowLayout.For(height, width, config, hidden.device);
+        var tables = sizes.Select(s => Qwen25VlVisionGeometry.RotaryTables(s.Height, s.Width, config, hidden.device)).ToList();
+        var (cos, sin) = tables.Count == 1 ? tables[0] : (cat(tables.Select(t => t.Cos).ToArray(), 0), cat(tables.Select(t => t.Sin).ToArray(), 0));
+        var layout = WindowLayout.For(sizes, config, hidden.device);
         var windows = layout.Windows;
         hidden = CheckpointedStack.Run(
             blocks, hidden, [cos, sin, layout.Gather, layout.Scatter, layout.KeyMask], GradientCheckpointing,
-            (block, x, c) => block.call(x, new VisionAttentionContext(c[0], c[1], c[2], c[3], c[4], windows)));
+            (block, x, c) => block.call(x, new VisionAttentionContext(c[0], c[1], c[2], c[3], c[4], windows, images)));
         return merger.call(hidden).MoveToOuterDisposeScope();
     }
 }

@@ -9,4 +9,7 @@ namespace VlmForge.Models.Families.Qwen25Vl;
 /// <param name="Scatter">The window layout's slot per patch (see <see cref="WindowLayout.Scatter"/>).</param>
 /// <param name="KeyMask">The window layout's real-slot mask, empty when no window is padded.</param>
 /// <param name="Windows">Number of windows.</param>
-public sealed record VisionAttentionContext(Tensor Cos, Tensor Sin, Tensor Gather, Tensor Scatter, Tensor KeyMask, long Windows);
+/// <param name="Images">Patches of each image when several images of different sizes follow one another in one sequence:
+/// full-attention blocks attend within each image only (the reference's <c>cu_seqlens</c>); null when each row is one image.</param>
+public sealed record VisionAttentionContext(
+    Tensor Cos, Tensor Sin, Tensor Gather, Tensor Scatter, Tensor KeyMask, long Windows, IReadOnlyList<long>? Images = null);

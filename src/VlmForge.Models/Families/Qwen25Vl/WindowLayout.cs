@@ -15,12 +15,53 @@ namespace VlmForge.Models.Families.Qwen25Vl;
 public sealed record WindowLayout(long Windows, long TokensPerWindow, Tensor Gather, Tensor Scatter, Tensor KeyMask)
 {
     /// <summary>The layout of an H x W image's patches (in the patchifier's order).</summary>
-    public static WindowLayout For(long height, long width, Qwen25VlVisionConfig config, Device device)
+    public static WindowLayout For(long height, long width, Qwen25VlVisionConfig config, Device device) =>
+        For([(height, width)], config, device);
+
+    /// <summary>
+    /// The layout of several images whose patches follow one another (image 0's patches, then image 1's...): each image
+    /// has its own windows, cut by its own edges, as the reference's per-image <c>get_window_index</c> and
+    /// <c>cu_window_seqlens</c> give; no window spans two images.
+    /// </summary>
+    public static WindowLayout For(IReadOnlyList<(long Height, long Width)> images, Qwen25VlVisionConfig config, Device device)
     {
+        ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(config);
+        long side = config.WindowSize / config.PatchSize;
+        long slots = side * side;
+        var parts = images.Select(i => Single(i.Height, i.Width, config, side)).ToList();
+        long totalPatches = parts.Sum(p => p.Scatter.Length);
+        long totalWindows = parts.Sum(p => p.Windows);
+        var gather = new long[totalWindows * slots];
+        var scatter = new long[totalPatches];
+        long patchOffset = 0, slotOffset = 0;
+        foreach (var part in parts)
+        {
+            long patches = part.Scatter.Length;
+            for (long s = 0; s < part.Gather.Length; s++)
+            {
+                // The padding index of the whole sequence is its patch count (the appended zero row).
+                gather[slotOffset + s] = part.Gather[s] == patches ? totalPatches : part.Gather[s] + patchOffset;
+            }
+            for (long p = 0; p < patches; p++)
+            {
+                scatter[patchOffset + p] = part.Scatter[p] + slotOffset;
+            }
+            patchOffset += patches;
+            slotOffset += part.Gather.Length;
+        }
+        var padded = gather.Any(g => g == totalPatches);
+        var keyMask = padded
+            ? tensor(gather.Select(g => g < totalPatches).ToArray(), [totalWindows, slots]).to(device)
+            : empty(0, ScalarType.Bool, device);
+        return new WindowLayout(
+            totalWindows, slots, tensor(gather, ScalarType.Int64).to(device), tensor(scatter, ScalarType.Int64).to(device), keyMask);
+    }
+
+    private static (long Windows, long[] Gather, long[] Scatter) Single(long height, long width, Qwen25VlVisionConfig config, long side)
+    {
         long patchRows = height / config.PatchSize;
         long patchColumns = width / config.PatchSize;
-        long side = config.WindowSize / config.PatchSize;
         long windowRows = (patchRows + side - 1) / side;
         long windowColumns = (patchColumns + side - 1) / side;
         long slots = side * side;
@@ -48,11 +89,6 @@ public sealed record WindowLayout(long Windows, long TokensPerWindow, Tensor Gat
             gather[slot] = p;
             scatter[p] = slot;
         }
-        var padded = filled.Any(f => f < slots);
-        var keyMask = padded
-            ? tensor(gather.Select(g => g < patches).ToArray(), [windows, slots]).to(device)
-            : empty(0, ScalarType.Bool, device);
-        return new WindowLayout(
-            windows, slots, tensor(gather, ScalarType.Int64).to(device), tensor(scatter, ScalarType.Int64).to(device), keyMask);
+        return (windows, gather, scatter);
     }
 }

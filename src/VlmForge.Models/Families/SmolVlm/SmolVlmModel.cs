@@ -82,23 +82,25 @@ public sealed class SmolVlmModel : FamilyModel
     protected override (int KeyValueHeads, int HeadDim) CacheShape => (config.Text.KeyValueHeads, config.Text.HeadDim);
 
     /// <inheritdoc />
-    protected override int TokensPerImage(Tensor pixelValues)
+    protected override int[] TokensPerImage(Tensor pixelValues, IReadOnlyList<ImageExtent>? sizes)
     {
         var size = config.Vision.ImageSize;
-        if (pixelValues.ndim != 4 || pixelValues.shape[1] != 3 || pixelValues.shape[2] != size || pixelValues.shape[3] != size)
+        if (pixelValues.ndim != 4 || pixelValues.shape[1] != 3 || pixelValues.shape[2] != size || pixelValues.shape[3] != size
+            || (sizes is not null && sizes.Any(s => s.Height != size || s.Width != size)))
         {
             throw new ArgumentException(
-                $"pixel_values must be [N, 3, {size}, {size}] (one global image at the encoder's size), got [{string.Join(", ", pixelValues.shape)}].",
+                $"pixel_values must be [N, 3, {size}, {size}] (images at the encoder's size), got [{string.Join(", ", pixelValues.shape)}]" +
+                (sizes is null ? "." : $" with images of {string.Join(", ", sizes.Select(s => $"{s.Width}x{s.Height}"))} px."),
                 nameof(pixelValues));
         }
-        return config.ImageTokenCount;
+        return Enumerable.Repeat(config.ImageTokenCount, (int)pixelValues.shape[0]).ToArray();
     }
 
     /// <inheritdoc />
-    protected override Tensor ImageFeatures(Tensor pixelValues) => model.call(pixelValues);
+    protected override Tensor ImageFeatures(Tensor pixelValues, IReadOnlyList<ImageExtent>? sizes) => model.call(pixelValues);
 
     /// <inheritdoc />
-    protected override Tensor Positions(Tensor inputIds, Tensor valid, Tensor? pixelValues) =>
+    protected override Tensor Positions(Tensor inputIds, Tensor valid, Tensor? pixelValues, IReadOnlyList<ImageExtent>? sizes) =>
         CausalLanguageModeling.PositionsFrom(valid).unsqueeze(0);
 
     /// <inheritdoc />

@@ -145,10 +145,12 @@ public sealed class FamilyTrainingSessionTests : IDisposable
         Assert.InRange(generated.TokenIds.Count, 1, 6);
         Assert.DoesNotContain(TinyByteLevelFiles.ImagePad, generated.TokenIds);
 
-        // Generation only (no dataset): images of any size are stretched to the size the run trained on.
+        // Generation only (no dataset): any image gets its own smart resize with the run's bounds: 640 x 480 within
+        // 256 pixels, beta = sqrt(307200 / 256) = 34.64: floor(640 / 34.64 / 4) * 4 = 16, floor(480 / 34.64 / 4) * 4 = 12.
         using var generateOnly = RunLoader.Open(run.Path, _plugins, log: null);
         Assert.Null(generateOnly.Dataset);
-        Assert.Equal(new ImageSize(16, 16), generateOnly.Conventions.Boxes.ModelImageSize(new ImageSize(640, 480)));
+        Assert.Equal(new ImageSize(16, 12), generateOnly.Conventions.Boxes.ModelImageSize(new ImageSize(640, 480)));
+        Assert.Equal(4 * 3, generateOnly.Encoder.ImageTokensOf(new ImageSize(16, 12)));
         Assert.Equal(16, generateOnly.Model.ImageTokenCount);
     }
 
@@ -261,18 +263,26 @@ public sealed class FamilyTrainingSessionTests : IDisposable
     }
 
     [Fact]
-    public void Qwen25Vl_sizes_a_dataset_of_one_image_size_by_the_snapshots_smart_resize()
+    public void Qwen25Vl_sizes_every_image_on_its_own_by_the_snapshots_smart_resize()
     {
         var snapshot = FamilySnapshot.Open(Settings("qwen2_5_vl", QwenSnapshot, "sizing"));
 
         // Factor 4 (patch 2 x merge 2), 64..256 pixels: 40 x 24 rounds to 40 x 24 = 960 > 256, beta = sqrt(960 / 256)
         // = 1.936, so floor(40 / 1.936 / 4) * 4 = 20 and floor(24 / 1.936 / 4) * 4 = 12: 20 x 12 px, 5 x 3 = 15 tokens.
-        var one = snapshot.Conventions([new ImageSize(40, 24), new ImageSize(40, 24)], datasetImageSize: 32);
-        Assert.Equal(new ImageSize(20, 12), one.ModelImage);
-        Assert.Equal("smart-resize-4", one.Conventions.Boxes.Name);
+        // 30 x 30: 28 x 28 = 784 > 256, beta = sqrt(900 / 256) = 1.875: floor(30 / 1.875 / 4) * 4 = 16: 16 x 16.
+        var conventions = snapshot.Conventions([new ImageSize(40, 24), new ImageSize(30, 30)], datasetImageSize: 448);
 
-        // Sizes differ: a square of dataset.image_size (a multiple of 4).
-        var mixed = snapshot.Conventions([new ImageSize(40, 24), new ImageSize(30, 30)], datasetImageSize: 32);
-        Assert.Equal(new ImageSize(32, 32), mixed.ModelImage);
+        Assert.True(conventions.PerImage);
+        Assert.Equal(new ImageSize(20, 12), conventions.Conventions.Boxes.ModelImageSize(new ImageSize(40, 24)));
+        Assert.Equal(new ImageSize(16, 16), conventions.Conventions.Boxes.ModelImageSize(new ImageSize(30, 30)));
+        Assert.Equal(new ImageSize(16, 16), conventions.ModelImage); // the largest (256 > 240 pixels)
+        Assert.Equal("smart-resize-4 (min_pixels 64, max_pixels 256)", conventions.Resize);
+
+        // A run recorded with other bounds is refused, one that stretched images (before per-image sizing) stretches again.
+        var changed = Assert.Throws<WorkflowException>(() => snapshot.Conventions(new ImageSize(16, 16), "smart-resize-4 (min_pixels 64, max_pixels 1024)"));
+        Assert.Contains("preprocessor_config.json now gives smart-resize-4 (min_pixels 64, max_pixels 256)", changed.Message);
+        var stretched = snapshot.Conventions(new ImageSize(32, 32), "stretch");
+        Assert.False(stretched.PerImage);
+        Assert.Equal(new ImageSize(32, 32), stretched.Conventions.Boxes.ModelImageSize(new ImageSize(40, 24)));
     }
 }
