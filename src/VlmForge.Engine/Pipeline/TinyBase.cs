@@ -7,16 +7,14 @@ namespace VlmForge.Engine.Pipeline;
 
 /// <summary>
 /// A pretrained tiny model in Hugging Face-like layout, named by <c>model.path</c> when <c>model.family = "tiny"</c>:
-/// config.json (the tiny architecture, <c>model_type</c> "vlmforge_tiny"), model.safetensors (every weight),
-/// the tokenizer (tokenizer.json, vocab.txt) and manifest.json (how it was made). <c>vlmforge export &lt;run&gt; --merged</c>
-/// writes one from a tiny run; scripts/pretrain-tiny-base.sh makes the repository's own.
+/// config.json (the tiny architecture, <c>model_type</c> "vlmforge_tiny"), model.safetensors (every weight) and
+/// the tokenizer (tokenizer.json, vocab.txt). <c>vlmforge export &lt;run&gt; --merged</c> writes one from a tiny run.
 /// </summary>
 public sealed class TinyBase
 {
     public const string ModelType = "vlmforge_tiny";
     public const string ConfigFileName = "config.json";
     public const string WeightsFileName = "model.safetensors";
-    public const string ManifestFileName = "manifest.json";
 
     private TinyBase(string path, TinyVlmConfig config)
     {
@@ -40,8 +38,8 @@ public sealed class TinyBase
         if (!Directory.Exists(path))
         {
             throw new WorkflowException(
-                $"model.path = \"{path}\": no such folder. For family = \"tiny\" it names a tiny base written by `vlmforge export <tiny run> --merged` " +
-                "(or scripts/pretrain-tiny-base.sh); remove model.path to start from random weights.");
+                $"model.path = \"{path}\": no such folder. For family = \"tiny\" it names a tiny base written by `vlmforge export <tiny run> --merged`; " +
+                "remove model.path to start from random weights.");
         }
         foreach (var name in new[] { ConfigFileName, WeightsFileName, TinyTokenizer.ConfigFileName, TinyTokenizer.VocabularyFileName })
         {

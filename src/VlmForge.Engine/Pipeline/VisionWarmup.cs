@@ -72,8 +72,7 @@ public static class VisionWarmup
             if (step % 50 == 0 || step == steps)
             {
                 int window = step % 50 == 0 ? 50 : step % 50;
-                var parts = string.Join(", ", names.Select(n => string.Create(CultureInfo.InvariantCulture, $"{n} {recent[n] / window:F3}")));
-                log.WriteLine($"vision warm-up: step {step}/{steps}: {parts}");
+                log.WriteLine($"vision warm-up: step {step}/{steps}: {Format(names.Select(n => (n, recent[n] / window)))}");
                 recent.Clear();
                 if (heldOut.Count > 0 && (step % 250 == 0 || step == steps))
                 {

@@ -120,9 +120,11 @@ public sealed class GroundingDetector : nn.Module<Tensor, DetectorMaps>, IVision
     /// the cells where a region is centred the phrase-word BCE (summed over the vocabulary) and the Huber error of the
     /// four box corners (in cells, one-pixel knee).
     /// </summary>
-    public Tensor Loss(DetectorMaps maps, IReadOnlyList<IReadOnlyList<ImageRegion>> regions) => LossParts(maps, regions).Total;
+    public Tensor Loss(DetectorMaps maps, IReadOnlyList<IReadOnlyList<ImageRegion>> regions) => LossParts(maps, regions, report: false).Total;
 
-    private VisionLoss LossParts(DetectorMaps maps, IReadOnlyList<IReadOnlyList<ImageRegion>> regions)
+    /// <param name="report">Also measure the parts to print (box error, phrase exact: a copy to the CPU); the loss inside
+    /// every joint training step does without them.</param>
+    private VisionLoss LossParts(DetectorMaps maps, IReadOnlyList<IReadOnlyList<ImageRegion>> regions, bool report)
     {
         ArgumentNullException.ThrowIfNull(maps);
         ArgumentNullException.ThrowIfNull(regions);
@@ -154,8 +156,12 @@ public sealed class GroundingDetector : nn.Module<Tensor, DetectorMaps>, IVision
         // Huber with a one-pixel knee: L1's constant pull far away, a gradient that fades at the target (plain L1 keeps
         // pushing the shared features at full strength and crowds out the word head).
         var coordinateLoss = nn.functional.smooth_l1_loss(coordinates, coordinateTargets, reduction: nn.Reduction.Sum, beta: 1.0 / DetectorBackbone.Stride) / count;
-        var coordinateError = nn.functional.l1_loss(coordinates, coordinateTargets, reduction: nn.Reduction.Sum) / count;
         var total = objectLoss + wordLoss + coordinateLoss;
+        if (!report)
+        {
+            return new VisionLoss(total.MoveToOuterDisposeScope(), []);
+        }
+        var coordinateError = nn.functional.l1_loss(coordinates.detach(), coordinateTargets, reduction: nn.Reduction.Sum) / count;
         return new VisionLoss(total.MoveToOuterDisposeScope(),
         [
             ("objectness", objectLoss.detach().MoveToOuterDisposeScope()),
@@ -204,7 +210,7 @@ public sealed class GroundingDetector : nn.Module<Tensor, DetectorMaps>, IVision
 
     /// <inheritdoc />
     public VisionLoss ObjectiveLoss(Tensor pixelValues, IReadOnlyList<IReadOnlyList<ImageRegion>> regions) =>
-        LossParts(call(pixelValues), regions);
+        LossParts(call(pixelValues), regions, report: true);
 
     /// <summary>
     /// The decoder's image tokens [N, <see cref="TokenCount"/>, D] from the detections: no gradient reaches the
