@@ -50,7 +50,7 @@ public class DefaultsTests
     public void Every_setting_is_documented_and_its_default_fits_its_range()
     {
         // model 12 + training 18 + evaluation 10 + dataset 10 + prompt 3 + run 4
-        Assert.Equal(58, WorkflowSettings.Descriptors.Count); // betas and eps moved to [plugins.adamw] and [plugins.adam]; training.group_by_length added
+        Assert.Equal(59, WorkflowSettings.Descriptors.Count); // betas and eps moved to [plugins.adamw] and [plugins.adam]; training.group_by_length and training.loss_weighting added
         foreach (var d in WorkflowSettings.Descriptors)
         {
             Assert.False(string.IsNullOrWhiteSpace(d.Documentation), d.Path);

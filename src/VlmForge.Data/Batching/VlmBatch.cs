@@ -59,6 +59,23 @@ public sealed class VlmBatch : IDisposable
     /// </summary>
     public IReadOnlyList<IReadOnlyList<RegionAnnotation>>? Regions { get; private set; }
 
+    /// <summary>
+    /// One loss weight per row for each of its answer tokens (<c>training.loss_weighting</c>); null: every answer token
+    /// weighs the same (the plain token mean).
+    /// </summary>
+    public IReadOnlyList<float>? RowLossWeights { get; private set; }
+
+    /// <summary>Attaches one loss weight per row (<see cref="RowLossWeights"/>); null keeps the token mean. Returns this batch.</summary>
+    public VlmBatch WithRowLossWeights(IReadOnlyList<float>? weights)
+    {
+        if (weights is not null && weights.Count != BatchSize)
+        {
+            throw new ArgumentException($"{weights.Count} loss weights for a batch of {BatchSize} rows.", nameof(weights));
+        }
+        RowLossWeights = weights;
+        return this;
+    }
+
     /// <summary>Attaches one region list per row; returns this batch.</summary>
     public VlmBatch WithRegions(IReadOnlyList<IReadOnlyList<RegionAnnotation>> regions)
     {

@@ -22,7 +22,12 @@ public static class BatchInputs
         ArgumentNullException.ThrowIfNull(device);
         return new VlmInputs(
             batch.PixelValues.to(device), batch.InputIds.to(device), batch.AttentionMask.to(device),
-            withLabels ? batch.Labels.to(device) : null, regions, Extents(batch.ImageSizes));
+            withLabels ? batch.Labels.to(device) : null, regions, Extents(batch.ImageSizes))
+        {
+            RowLossWeights = withLabels && batch.RowLossWeights is { } weights
+                ? tensor(weights.ToArray(), ScalarType.Float32).to(device)
+                : null,
+        };
     }
 
     /// <summary>A task example with its record's image, encoded for training with as many placeholders as that image needs.</summary>

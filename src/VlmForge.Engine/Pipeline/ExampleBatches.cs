@@ -4,6 +4,7 @@ using VlmForge.Data.Geometry;
 using VlmForge.Data.Images;
 using VlmForge.Data.Tasks;
 using VlmForge.Engine.Training;
+using VlmForge.Settings;
 
 namespace VlmForge.Engine.Pipeline;
 
@@ -20,11 +21,13 @@ public sealed class ExampleBatches : ITrainingData
     private readonly BatchSchedule? _schedule;
     private readonly IReadOnlyList<RegionAnnotation>?[] _regions;
     private readonly bool _groupByLength;
+    private readonly LossWeighting _lossWeighting;
     private readonly ulong _seed;
     private (int Epoch, int BatchSize, int[] Order)? _grouped;
 
     public ExampleBatches(IReadOnlyList<TaskExample> examples, ConversationEncoder encoder, PreparedImageCache images,
-        BatchCollator collator, ulong seed, bool shuffle = true, bool groupByLength = false)
+        BatchCollator collator, ulong seed, bool shuffle = true, bool groupByLength = false,
+        LossWeighting lossWeighting = LossWeighting.Tokens)
     {
         ArgumentNullException.ThrowIfNull(examples);
         ArgumentNullException.ThrowIfNull(encoder);
@@ -36,6 +39,7 @@ public sealed class ExampleBatches : ITrainingData
         _collator = collator;
         _schedule = shuffle && examples.Count > 0 ? new BatchSchedule(examples.Count, 1, seed) : null;
         _groupByLength = groupByLength;
+        _lossWeighting = lossWeighting;
         _seed = seed;
         var byRecord = new Dictionary<DatasetRecord, IReadOnlyList<RegionAnnotation>?>(ReferenceEqualityComparer.Instance);
         _regions = examples.Select(e => byRecord.TryGetValue(e.Record, out var known)
@@ -92,6 +96,8 @@ public sealed class ExampleBatches : ITrainingData
         int take = Math.Min(batchSize, Count - start);
         var items = new CollateItem[take];
         var regions = new IReadOnlyList<RegionAnnotation>[take];
+        var tasks = new TaskKind[take];
+        var answerTokens = new int[take];
         bool annotated = false;
         var order = Order(epoch, batchSize);
         for (int i = 0; i < take; i++)
@@ -100,8 +106,11 @@ public sealed class ExampleBatches : ITrainingData
             items[i] = new CollateItem(_images.Get(_examples[index].Record), _encoded[index]);
             regions[i] = _regions[index] ?? [];
             annotated |= _regions[index] is not null;
+            tasks[i] = _examples[index].Task;
+            answerTokens[i] = _encoded[index].Labels.Count(label => label != ConversationEncoder.IgnoreIndex);
         }
-        var batch = _collator.CollateForTraining(items);
+        var batch = _collator.CollateForTraining(items)
+            .WithRowLossWeights(RowLossWeights.For(_lossWeighting, tasks, answerTokens));
         return annotated ? batch.WithRegions(regions) : batch;
     }
 

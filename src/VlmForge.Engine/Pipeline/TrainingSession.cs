@@ -145,7 +145,8 @@ public static class TrainingSession
         Reporting.ParameterFile.Write(folder, parameters);
 
         var training = settings.Training;
-        var batches = new ExampleBatches(dataset.Train, context.Encoder, context.Images, context.Collator, (ulong)training.Seed, groupByLength: training.GroupByLength);
+        var batches = new ExampleBatches(dataset.Train, context.Encoder, context.Images, context.Collator, (ulong)training.Seed, groupByLength: training.GroupByLength,
+            lossWeighting: training.LossWeighting);
         var trainable = model.TrainableParameters();
         using var optimizer = request.Plugins.Optimizer(training.Optimizer).Create(trainable,
             new OptimizerHyperparameters(training.WeightDecay));
@@ -314,7 +315,7 @@ public static class TrainingSession
         TrainingPlan.DescribeSteps(plan.StepsPerEpoch, plan.Epochs, plan.TotalSteps, settings.Training.MaxSteps, plan.GradientAccumulation) +
         Invariant($", ") +
         Invariant($"{plan.TotalUpdates} updates; {settings.Training.Optimizer}{OptimizerTable(settings)} lr {settings.Training.LearningRate:G3} ({settings.Training.LrSchedule.ToTomlName()}), ") +
-        Invariant($"weight decay {settings.Training.WeightDecay:G3}, ") +
+        Invariant($"weight decay {settings.Training.WeightDecay:G3}, loss weighted by {settings.Training.LossWeighting.ToTomlName()}, ") +
         Invariant($"{settings.Model.Precision}, {settings.Model.TrainingMode.ToTomlName()}, quantization {settings.Model.Quantization}");
 }
 

@@ -113,7 +113,7 @@ public abstract class FamilyModel : nn.Module<VlmInputs, VlmOutput>, IVisionLang
         {
             return new VlmOutput(logits.MoveToOuterDisposeScope(), null, null, null);
         }
-        var (loss, lossSum, count) = CausalLanguageModeling.ShiftedCrossEntropy(logits, inputs.Labels, VocabSize);
+        var (loss, lossSum, count) = CausalLanguageModeling.ShiftedCrossEntropy(logits, inputs.Labels, VocabSize, inputs.RowLossWeights);
         return new VlmOutput(
             logits.MoveToOuterDisposeScope(), loss.MoveToOuterDisposeScope(), lossSum.MoveToOuterDisposeScope(), count.MoveToOuterDisposeScope());
     }

@@ -66,8 +66,13 @@ internal static class CausalLanguageModeling
         return (valid.to(ScalarType.Int64).cumsum(1) - 1).clamp_min(0).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Mean and summed next-token cross-entropy over labels that are not -100, and their count.</summary>
-    public static (Tensor Loss, Tensor LossSum, Tensor Count) ShiftedCrossEntropy(Tensor logits, Tensor labels, int vocabSize)
+    /// <summary>
+    /// The loss (the mean, or with <paramref name="rowWeights"/> the weighted sum) and the plain sum of the next-token
+    /// cross-entropy over labels that are not -100, and their count.
+    /// </summary>
+    /// <param name="rowWeights">[B]: each row's weight for every one of its tokens (<see cref="VlmInputs.RowLossWeights"/>);
+    /// null for the token mean. The sum and count stay unweighted: validation and logs compare them across settings.</param>
+    public static (Tensor Loss, Tensor LossSum, Tensor Count) ShiftedCrossEntropy(Tensor logits, Tensor labels, int vocabSize, Tensor? rowWeights = null)
     {
         ArgumentNullException.ThrowIfNull(logits);
         ArgumentNullException.ThrowIfNull(labels);
@@ -87,9 +92,25 @@ internal static class CausalLanguageModeling
         // Position t predicts token t+1.
         var predictions = logits.narrow(1, 0, length - 1).reshape(-1, vocabSize);
         var targets = labels.narrow(1, 1, length - 1).reshape(-1);
-        var lossSum = nn.functional.cross_entropy(predictions, targets, ignore_index: VlmInputs.IgnoreIndex, reduction: nn.Reduction.Sum);
         var count = (targets != VlmInputs.IgnoreIndex).sum(type: ScalarType.Int64);
-        var loss = lossSum / count.clamp_min(1).to(ScalarType.Float32);
+        Tensor loss, lossSum;
+        if (rowWeights is null)
+        {
+            lossSum = nn.functional.cross_entropy(predictions, targets, ignore_index: VlmInputs.IgnoreIndex, reduction: nn.Reduction.Sum);
+            loss = lossSum / count.clamp_min(1).to(ScalarType.Float32);
+        }
+        else
+        {
+            if (rowWeights.ndim != 1 || rowWeights.shape[0] != batch)
+            {
+                throw new ArgumentException($"row loss weights must be [{batch}], got [{string.Join(", ", rowWeights.shape)}].", nameof(rowWeights));
+            }
+            // Ignored positions give 0 with reduction none, so each row's weight multiplies only its answer tokens.
+            var perToken = nn.functional.cross_entropy(predictions, targets, ignore_index: VlmInputs.IgnoreIndex, reduction: nn.Reduction.None)
+                .reshape(batch, length - 1);
+            lossSum = perToken.sum();
+            loss = (perToken * rowWeights.to(perToken.dtype).unsqueeze(1)).sum();
+        }
         return (loss.MoveToOuterDisposeScope(), lossSum.MoveToOuterDisposeScope(), count.MoveToOuterDisposeScope());
     }
 }

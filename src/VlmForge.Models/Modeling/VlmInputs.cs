@@ -20,6 +20,12 @@ public sealed record VlmInputs(
     IReadOnlyList<IReadOnlyList<Detection.ImageRegion>>? Regions = null,
     IReadOnlyList<ImageExtent>? ImageSizes = null)
 {
+    /// <summary>
+    /// [B] float32: each row's weight for every one of its answer tokens, the loss being the weighted sum of token losses
+    /// (the weights sum to one over the batch's answer tokens). Null: the plain mean over answer tokens.
+    /// </summary>
+    public Tensor? RowLossWeights { get; init; }
+
     /// <summary>Label value that takes no loss (Hugging Face's ignore index).</summary>
     public const long IgnoreIndex = -100;
 }

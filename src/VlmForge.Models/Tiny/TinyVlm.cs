@@ -154,7 +154,7 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
             return new VlmOutput(logits.MoveToOuterDisposeScope(), null, null, null, detectionLoss?.MoveToOuterDisposeScope());
         }
 
-        var (loss, lossSum, count) = CausalLanguageModeling.ShiftedCrossEntropy(logits, inputs.Labels, Config.VocabSize);
+        var (loss, lossSum, count) = CausalLanguageModeling.ShiftedCrossEntropy(logits, inputs.Labels, Config.VocabSize, inputs.RowLossWeights);
         return new VlmOutput(
             logits.MoveToOuterDisposeScope(), loss.MoveToOuterDisposeScope(), lossSum.MoveToOuterDisposeScope(), count.MoveToOuterDisposeScope(),
             detectionLoss?.MoveToOuterDisposeScope());
