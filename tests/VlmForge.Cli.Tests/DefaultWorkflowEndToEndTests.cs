@@ -7,7 +7,8 @@ namespace VlmForge.Cli.Tests;
 
 /// <summary>
 /// The repository's default workflow, shortened (fewer images and steps), run through the CLI as a user runs it:
-/// the data is rendered because it is missing, the tiny model trains, the held-out split is evaluated.
+/// the data is rendered because it is missing, the tiny model trains (from the committed base, and from scratch), the
+/// held-out split is evaluated and diagnosed.
 /// </summary>
 public sealed class DefaultWorkflowEndToEndTests(ITestOutputHelper log) : IDisposable
 {
@@ -15,11 +16,61 @@ public sealed class DefaultWorkflowEndToEndTests(ITestOutputHelper log) : IDispo
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
+    /// <summary>
+    /// The default workflow as shipped: the committed base fine-tuned on images rendered with a seed neither it nor the
+    /// default's data used. A few dozen steps keep what the base knows and must give answers that need the image.
+    /// </summary>
     [Fact]
-    public void The_shortened_default_workflow_trains_evaluates_and_beats_chance()
+    public void The_shortened_default_workflow_fine_tunes_the_committed_base_into_a_model_that_sees()
+    {
+        var toml = Repository.DefaultWorkflow(Path.Combine(_dir, "data"));
+        toml = TomlEdit.Set(toml, "synthetic_seed", "31");
+        toml = TomlEdit.Set(toml, "synthetic_count", "160");
+        toml = TomlEdit.Set(toml, "max_steps", "30");
+        var (values, accuracy, priors, gap) = TrainAndDiagnose(toml);
+
+        // Measured when this test was written: F1 1.000, VQA 0.839 against answer priors 0.217, gap +1.54 nats; the
+        // full default workflow reaches F1 1.000 and VQA 0.86 on 200 held-out examples.
+        Assert.True(values.GetProperty("grounding_f1").GetDouble() >= 0.8, $"grounding F1@0.5 {values.GetProperty("grounding_f1").GetDouble():F3} should be at least 0.8");
+        Assert.True(values.GetProperty("json_validity").GetDouble() >= 0.9);
+        Assert.True(accuracy >= priors + 0.3, $"VQA accuracy {accuracy:F3} should beat the answer priors ({priors:F3}) by 0.3");
+        Assert.True(gap >= 0.3, $"VQA answers should depend on the image: swapped-image gap {gap:F3} nats per answer token");
+    }
+
+    /// <summary>The same workflow from random weights (no model.path): the recipe itself learns to read images.</summary>
+    [Fact]
+    public void The_shortened_workflow_from_random_weights_trains_evaluates_and_beats_chance()
+    {
+        var toml = Repository.DefaultWorkflow(Path.Combine(_dir, "data"));
+        toml = TomlEdit.Remove(toml, "model", "path");
+        toml = TomlEdit.Set(toml, "vision_warmup_steps", "1000");
+        toml = TomlEdit.Set(toml, "learning_rate", "0.0007");
+        toml = TomlEdit.Set(toml, "warmup_steps", "50");
+        toml = TomlEdit.Set(toml, "synthetic_count", "160");
+        toml = TomlEdit.Set(toml, "max_steps", "140");
+        var (values, accuracy, priors, gap) = TrainAndDiagnose(toml);
+
+        // Free generation (constrain_json is off): random tokens are valid grounding JSON with probability ~0.
+        // Not asserted: at this budget the detector-reading model has not yet learned to close the grounding JSON (measured
+        // 0.000 here, 1.000 in the full default workflow); answers and image use are what this shortened run proves.
+        log.WriteLine($"JSON validity {values.GetProperty("json_validity").GetDouble():F3}");
+        // Chance for VQA: one of the dataset's distinct answers picked uniformly.
+        double chance = 1.0 / DistinctAnswers(Path.Combine(_dir, "data", "train.jsonl"));
+        Assert.True(accuracy >= 2.5 * chance, $"VQA accuracy {accuracy:F3} should be at least 2.5x chance ({chance:F3})");
+        Assert.True(gap >= 0.05, $"VQA answers should depend on the image: swapped-image gap {gap:F3} nats per answer token (measured 0.128)");
+        // ... and it answers held-out questions far better than the best guess from the question alone.
+        Assert.True(accuracy >= priors + 0.15, $"VQA accuracy {accuracy:F3} should beat the answer priors ({priors:F3}) by 0.15");
+    }
+
+    /// <summary>
+    /// Trains <paramref name="toml"/> (shortened further: few evaluation examples, no mid-run validation) through the CLI,
+    /// checks the run folder, and diagnoses image use: the held-out metrics, VQA accuracy, the answer priors' accuracy
+    /// and the VQA swapped-image gap. The verdict must be that the model uses the images.
+    /// </summary>
+    private (JsonElement Metrics, double VqaAccuracy, double Priors, double VqaGap) TrainAndDiagnose(string toml)
     {
         var config = Path.Combine(_dir, "vlmforge.toml");
-        File.WriteAllText(config, Shortened(File.ReadAllText(Path.Combine(Repository.Root(), "vlmforge.toml"))));
+        File.WriteAllText(config, Shortened(toml));
         var output = new StringWriter();
         var error = new StringWriter();
 
@@ -33,19 +84,11 @@ public sealed class DefaultWorkflowEndToEndTests(ITestOutputHelper log) : IDispo
         foreach (var file in new[] { "config.toml", "metrics.jsonl", "loss.png", "summary.json", "eval/predictions.jsonl" })
             Assert.True(File.Exists(Path.Combine(run, file)), $"{file} should be in the run folder");
 
-        using var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "eval", "metrics.json")));
-        var values = metrics.RootElement.GetProperty("metrics");
+        var metrics = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "eval", "metrics.json"))).RootElement;
+        var values = metrics.GetProperty("metrics");
         log.WriteLine(values.ToString());
-        // Free generation (constrain_json is off): random tokens are valid grounding JSON with probability ~0.
-        double validity = values.GetProperty("json_validity").GetDouble();
-        // Not asserted: at this budget the detector-reading model has not yet learned to close the grounding JSON (measured
-        // 0.000 here, 1.000 in the full default workflow); answers and image use are what this shortened run proves.
-        log.WriteLine($"JSON validity {validity:F3}");
-        // Chance for VQA: one of the dataset's distinct answers picked uniformly.
-        double chance = 1.0 / DistinctAnswers(Path.Combine(_dir, "data", "train.jsonl"));
+        Assert.True(metrics.GetProperty("val_loss").GetDouble() < 2.0);
         double accuracy = values.GetProperty("vqa_accuracy").GetDouble();
-        Assert.True(accuracy >= 2.5 * chance, $"VQA accuracy {accuracy:F3} should be at least 2.5x chance ({chance:F3})");
-        Assert.True(metrics.RootElement.GetProperty("val_loss").GetDouble() < 2.0);
 
         // The model reads its images: answers get worse when each example sees another record's image ...
         var diagnosis = new StringWriter();
@@ -56,11 +99,8 @@ public sealed class DefaultWorkflowEndToEndTests(ITestOutputHelper log) : IDispo
         log.WriteLine(diagnosis.ToString());
         using var report = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "diagnosis.json")));
         var vqa = report.RootElement.GetProperty("tasks").EnumerateArray().Single(t => t.GetProperty("task").GetString() == "vqa");
-        double gap = vqa.GetProperty("gap").GetDouble();
-        Assert.True(gap >= 0.05, $"VQA answers should depend on the image: swapped-image gap {gap:F3} nats per answer token (measured 0.128)");
         Assert.StartsWith("uses the images", report.RootElement.GetProperty("verdict").GetString(), StringComparison.Ordinal);
-        // ... and it answers held-out questions far better than the best guess from the question alone.
-        Assert.True(accuracy >= priors + 0.15, $"VQA accuracy {accuracy:F3} should beat the answer priors ({priors:F3}) by 0.15");
+        return (values, accuracy, priors, vqa.GetProperty("gap").GetDouble());
     }
 
     /// <summary>
@@ -79,12 +119,9 @@ public sealed class DefaultWorkflowEndToEndTests(ITestOutputHelper log) : IDispo
         return held.Count(p => best.TryGetValue(p.Question, out var guess) && guess == p.Answer) / (double)held.Count;
     }
 
-    /// <summary>The default workflow with a small dataset, a few steps and a limited evaluation, written to this test's folder.</summary>
+    /// <summary>A limited evaluation and no mid-run validation, the run written to this test's folder.</summary>
     private string Shortened(string toml)
     {
-        toml = TomlEdit.Set(toml, "path", TomlEdit.Quoted(Path.Combine(_dir, "data")));
-        toml = TomlEdit.Set(toml, "synthetic_count", "160");
-        toml = TomlEdit.Set(toml, "max_steps", "140");
         toml = TomlEdit.Set(toml, "eval_interval", "1000");
         toml = TomlEdit.Set(toml, "max_examples", "48");
         toml = TomlEdit.Set(toml, "name", "\"e2e\"");

@@ -38,8 +38,7 @@ public sealed class PrecisionAdviceTests : IDisposable
     public void Check_warns_exactly_when_the_cached_measurement_finds_the_configs_precision_slow()
     {
         string config = Path.Combine(_dir, "vlmforge.toml");
-        string toml = File.ReadAllText(Path.Combine(Repository.Root(), "vlmforge.toml"));
-        toml = TomlEdit.Set(toml, "path", TomlEdit.Quoted(Path.Combine(_dir, "data")));
+        string toml = Repository.DefaultWorkflow(Path.Combine(_dir, "data"));
         foreach (var precision in new[] { "fp32", "bf16", "fp16" })
         {
             File.WriteAllText(config, TomlEdit.Set(toml, "precision", $"\"{precision}\""));

@@ -36,7 +36,7 @@ public sealed class ServedRun : IAsyncLifetime
     public async Task InitializeAsync()
     {
         string config = Path.Combine(Folder, "vlmforge.toml");
-        File.WriteAllText(config, Configured(File.ReadAllText(Path.Combine(Repository.Root(), "vlmforge.toml"))));
+        File.WriteAllText(config, Configured(Repository.DefaultWorkflow(Path.Combine(Folder, "data"))));
         var output = new StringWriter();
         var error = new StringWriter();
         int exit = CliApp.Run(["train", "--config", config], output, error);
@@ -84,7 +84,6 @@ public sealed class ServedRun : IAsyncLifetime
 
     private string Configured(string toml)
     {
-        toml = TomlEdit.Set(toml, "path", TomlEdit.Quoted(Path.Combine(Folder, "data")));
         toml = TomlEdit.Set(toml, "synthetic_count", "20");
         toml = TomlEdit.Set(toml, "max_steps", "1");
         toml = TomlEdit.Set(toml, "learning_rate", "0.0000001");
