@@ -1,5 +1,6 @@
 using VlmForge.Data.Geometry;
 using VlmForge.Data.Images;
+using VlmForge.Data.Prompts;
 using VlmForge.Engine.Pipeline;
 using VlmForge.Engine.Planning.Architecture;
 using VlmForge.Models.Families;
@@ -19,6 +20,9 @@ public interface IModelFamily
 
     /// <summary>Hugging Face's <c>model_type</c> in the snapshot's config.json.</summary>
     string ModelType { get; }
+
+    /// <summary>The chat template the family's tokenizer is checked against and its conversations are written with.</summary>
+    ChatTemplate Template { get; }
 
     /// <summary>Parses config.json text of this family.</summary>
     IFamilyConfig ParseConfig(string json, string source);

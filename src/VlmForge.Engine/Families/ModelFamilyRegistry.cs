@@ -19,6 +19,9 @@ public static class ModelFamilyRegistry
     /// <summary>Every registered family.</summary>
     public static IReadOnlyList<IModelFamily> All => families;
 
+    /// <summary>The names <c>model.family</c> accepts: the built-in tiny model and every registered family.</summary>
+    public static IReadOnlyList<string> Names => [FamilyNames.Tiny, .. families.Select(f => f.Name)];
+
     /// <summary>Adds <paramref name="family"/>, replacing a family of the same name.</summary>
     public static void Register(IModelFamily family)
     {

@@ -59,7 +59,7 @@ public sealed class FamilySnapshot
     public static FamilySnapshot Open(WorkflowSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var family = settings.Model.Family.ToTomlName();
+        var family = settings.Model.Family;
         if (settings.Model.Path is not { Length: > 0 } configured)
         {
             throw new WorkflowException(
@@ -94,9 +94,9 @@ public sealed class FamilySnapshot
             throw new WorkflowException($"model.path = \"{configured}\": {e.Message}", e);
         }
 
-        var template = ChatTemplates.ForFamily(folder.Config.Family);
-        CheckTokenizer(tokenizer, template, folder.Config, configured);
         var registered = ModelFamilyRegistry.Of(folder.Config);
+        var template = registered.Template;
+        CheckTokenizer(tokenizer, template, folder.Config, configured);
         var resize = registered.ReadResize(folder.Config, folder.Path, configured);
         return new FamilySnapshot(registered, folder, new ModelVocabularyTokenizer(tokenizer, folder.Config.VocabSize), template, resize);
     }

@@ -34,7 +34,7 @@ public static class RunAssembler
     public static FamilySnapshot? Snapshot(WorkflowSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return settings.Model.Family == ModelFamily.Tiny ? null : FamilySnapshot.Open(settings);
+        return settings.Model.Family == FamilyNames.Tiny ? null : FamilySnapshot.Open(settings);
     }
 
     /// <summary>The pretrained tiny base at model.path, or null (a real family, or a tiny model from random weights).</summary>
@@ -42,7 +42,7 @@ public static class RunAssembler
     public static TinyBase? TinyBaseOf(WorkflowSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (settings.Model.Family != ModelFamily.Tiny || settings.Model.Path is not { Length: > 0 } path)
+        if (settings.Model.Family != FamilyNames.Tiny || settings.Model.Path is not { Length: > 0 } path)
         {
             return null;
         }

@@ -26,6 +26,9 @@ public sealed class Qwen25VlFamily : IModelFamily
     public string ModelType => Qwen25VlConfig.HuggingFaceModelType;
 
     /// <inheritdoc />
+    public ChatTemplate Template => ChatTemplates.Qwen25Vl;
+
+    /// <inheritdoc />
     public IFamilyConfig ParseConfig(string json, string source) => Qwen25VlConfig.Parse(json, source);
 
     /// <inheritdoc />

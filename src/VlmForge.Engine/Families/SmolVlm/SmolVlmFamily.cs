@@ -18,6 +18,9 @@ public sealed class SmolVlmFamily : IModelFamily
     public string ModelType => Idefics3Config.HuggingFaceModelType;
 
     /// <inheritdoc />
+    public Data.Prompts.ChatTemplate Template => Data.Prompts.ChatTemplates.SmolVlm;
+
+    /// <inheritdoc />
     public IFamilyConfig ParseConfig(string json, string source) => Idefics3Config.Parse(json, source);
 
     /// <inheritdoc />

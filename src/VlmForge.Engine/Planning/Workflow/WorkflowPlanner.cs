@@ -69,7 +69,7 @@ public static class WorkflowPlanner
         ModelShape? tinyShapeFor = null;
         // Per-image sizing (Qwen2.5-VL): the (image, vision) tokens of an image of an original size; null when one size fits all.
         Func<ImageSize, (int ImageTokens, int VisionTokens)>? perImageTokens = null;
-        if (family == ModelFamily.Tiny)
+        if (family == FamilyNames.Tiny)
         {
             conventions = FamilyDataConventions.Tiny(side);
             examples = BuildExamples(settings, dataset, conventions);
@@ -279,7 +279,7 @@ public static class WorkflowPlanner
     {
         if (tiny is not null)
             return [];
-        var family = ModelFamilies.Normalize(settings.Model.Family.ToTomlName());
+        var family = ModelFamilies.Normalize(settings.Model.Family);
         int current = ModelPresets.Sizes.ToList().IndexOf(settings.Model.Size.ToTomlName());
         return ModelPresets.All
             .Where(p => p.Family == family && ModelPresets.Sizes.ToList().IndexOf(p.Size) < current)
