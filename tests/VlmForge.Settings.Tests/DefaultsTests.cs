@@ -68,7 +68,8 @@ public class DefaultsTests
         Assert.Equal("1e-4", byPath["training.learning_rate"].Default);
         Assert.Equal(["tiny", "small", "medium", "large"], byPath["model.size"].AllowedValues);
         // model.family names a registered family (checked against the engine's registry while loading), not a closed list.
-        Assert.Equal(("string", null), (byPath["model.family"].Type, byPath["model.family"].AllowedValues));
+        Assert.Equal("string", byPath["model.family"].Type);
+        Assert.Empty(byPath["model.family"].AllowedValues ?? []);
         Assert.Equal(Abstractions.Plugins.PluginKind.Quantizer, byPath["model.quantization"].PluginKind);
         Assert.Equal(["none", "nf4", "fp4"], byPath["model.quantization"].BuiltInPlugins);
         Assert.Equal("list<string>", byPath["model.lora_target_modules"].DisplayType);
