@@ -158,9 +158,9 @@ public sealed class OutsideFamilyTests : IDisposable
     }
 
     /// <summary>Everything the engine asks of a family, answered for <see cref="OutsideConfig"/> with Qwen2.5-VL's rules.</summary>
-    private sealed class OutsideFamily : IModelFamily
+    private sealed class OutsideFamily : ISnapshotFamily
     {
-        private static readonly IModelFamily Qwen = ModelFamilyRegistry.Find(ModelFamilies.Qwen25Vl);
+        private static readonly ISnapshotFamily Qwen = (ISnapshotFamily)ModelFamilyRegistry.Find(ModelFamilies.Qwen25Vl);
 
         public string Name => Family;
 

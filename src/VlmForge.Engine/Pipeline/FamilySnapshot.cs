@@ -21,7 +21,7 @@ public sealed class FamilySnapshot
     /// <summary>Qwen's processor settings file; its min_pixels / max_pixels bound the smart resize.</summary>
     public const string PreprocessorConfigFileName = Qwen25VlFamily.PreprocessorConfigFileName;
 
-    private FamilySnapshot(IModelFamily family, SnapshotFolder folder, ModelVocabularyTokenizer tokenizer, ChatTemplate template, SmartResize? resize)
+    private FamilySnapshot(ISnapshotFamily family, SnapshotFolder folder, ModelVocabularyTokenizer tokenizer, ChatTemplate template, SmartResize? resize)
     {
         Family = family;
         Folder = folder;
@@ -31,7 +31,7 @@ public sealed class FamilySnapshot
     }
 
     /// <summary>The registered family the snapshot belongs to.</summary>
-    public IModelFamily Family { get; }
+    public ISnapshotFamily Family { get; }
 
     public SnapshotFolder Folder { get; }
 
@@ -103,7 +103,7 @@ public sealed class FamilySnapshot
 
     /// <summary>
     /// The data conventions of a run whose images have the original sizes <paramref name="originals"/>, as the family
-    /// sizes them (<see cref="IModelFamily.Conventions(IFamilyConfig, SmartResize?, IReadOnlyList{ImageSize}, int)"/>):
+    /// sizes them (<see cref="ISnapshotFamily.Conventions(IFamilyConfig, SmartResize?, IReadOnlyList{ImageSize}, int)"/>):
     /// Qwen2.5-VL smart-resizes every image on its own (the recorded size is the largest), SmolVLM uses its encoder's square.
     /// </summary>
     public RunConventions Conventions(IEnumerable<ImageSize> originals, int datasetImageSize)
@@ -115,7 +115,7 @@ public sealed class FamilySnapshot
     /// <summary>
     /// The conventions of a trained run from what it recorded (<paramref name="trained"/> image size and
     /// <paramref name="resize"/>, vlmforge.json's image_resize), for images of any size (evaluation, generation), as the
-    /// family sizes them (<see cref="IModelFamily.Conventions(IFamilyConfig, SmartResize?, ImageSize, string)"/>).
+    /// family sizes them (<see cref="ISnapshotFamily.Conventions(IFamilyConfig, SmartResize?, ImageSize, string)"/>).
     /// </summary>
     /// <exception cref="WorkflowException">The snapshot's processor config now sizes images differently from the run.</exception>
     public RunConventions Conventions(ImageSize trained, string resize) => Family.Conventions(Config, Resize, trained, resize);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using VlmForge.Data.Families;
 using VlmForge.Data.Geometry;
 using VlmForge.Data.Images;
+using VlmForge.Data.Prompts;
 using VlmForge.Engine.Families;
 using VlmForge.Engine.Pipeline;
 using VlmForge.Engine.Planning.Architecture;
@@ -62,11 +63,13 @@ public sealed class ModelFamilyRegistryTests
         public FamilyModel CreateSkeleton(ModelSetup setup, FamilyModelOptions options, Device device) => throw new NotSupportedException("planning only");
     }
 
-    private sealed class OutsideFamily : IModelFamily
+    private sealed class OutsideFamily : ISnapshotFamily
     {
         public string Name => "outside_vlm";
 
         public string ModelType => "outside_vlm";
+
+        public ChatTemplate Template => ChatTemplates.Qwen25Vl;
 
         public IFamilyConfig ParseConfig(string json, string source)
         {

@@ -9,7 +9,7 @@ using VlmForge.Models.Families.SmolVlm;
 namespace VlmForge.Engine.Families.SmolVlm;
 
 /// <summary>SmolVLM (Idefics3): one global square image of the vision encoder's size, mean/std 0.5, square-pixel boxes.</summary>
-public sealed class SmolVlmFamily : IModelFamily
+public sealed class SmolVlmFamily : ISnapshotFamily
 {
     /// <inheritdoc />
     public string Name => ModelFamilies.SmolVlm;
