@@ -1,6 +1,3 @@
-using VlmForge.Engine.Families.Qwen25Vl;
-using VlmForge.Engine.Families.SmolVlm;
-using VlmForge.Engine.Families.Tiny;
 using VlmForge.Engine.Pipeline;
 using VlmForge.Models.Families;
 using VlmForge.Settings;
@@ -8,17 +5,19 @@ using VlmForge.Settings;
 namespace VlmForge.Engine.Families;
 
 /// <summary>
-/// The model families by name, like Hugging Face's <c>AutoConfig</c> mapping: the one list of built-in families, and
-/// where a family from outside registers (<see cref="Register"/>). Adding a built-in family is its folder under
-/// Families/ and one line here. <c>model.family</c> is checked against these names when a workflow loads with the plugin
-/// catalog; registering a snapshot family also registers its config.json parser with <see cref="ModelFamilies"/>, so
-/// snapshots of it load.
+/// The model families by name, like Hugging Face's <c>AutoConfig</c> mapping, and where a family from outside registers
+/// (<see cref="Register"/>). The built-in families are the engine's own <see cref="IModelFamily"/> classes (one folder
+/// each under Families/), found here, so they are listed nowhere else in the engine: the one list of built-in real
+/// families is their architectures in <see cref="ModelFamilies"/> (config.json parsers, which the models layer needs on
+/// its own), and every one of them has its engine family (a test checks). <c>model.family</c> is checked against these
+/// names when a workflow loads with the plugin catalog; registering a snapshot family also registers its config.json
+/// parser with <see cref="ModelFamilies"/>, so snapshots of it load.
 /// </summary>
 public static class ModelFamilyRegistry
 {
     private static readonly object Gate = new();
 
-    private static List<IModelFamily> families = [new TinyFamily(), Registered(new Qwen25VlFamily()), Registered(new SmolVlmFamily())];
+    private static List<IModelFamily> families = BuiltIn();
 
     /// <summary>Every registered family.</summary>
     public static IReadOnlyList<IModelFamily> All => families;
@@ -64,6 +63,23 @@ public static class ModelFamilyRegistry
         ArgumentNullException.ThrowIfNull(config);
         return Find(config.Family) as ISnapshotFamily
                ?? throw new ArgumentException($"The {config.Family} family has no config.json; {config.GetType().Name} belongs to no snapshot family.", nameof(config));
+    }
+
+    /// <summary>
+    /// The engine's family classes (parameterless, in this assembly): the tiny model first, then the real families in the
+    /// models layer's order, so messages list them the same way every time.
+    /// </summary>
+    private static List<IModelFamily> BuiltIn()
+    {
+        var architectures = ModelFamilies.All.ToList();
+        return typeof(ModelFamilyRegistry).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IModelFamily).IsAssignableFrom(t) && t.GetConstructor(Type.EmptyTypes) is not null)
+            .Select(t => (IModelFamily)Activator.CreateInstance(t)!)
+            .OrderBy(f => f is ISnapshotFamily ? 1 : 0)
+            .ThenBy(f => architectures.IndexOf(f.Name) is var i and >= 0 ? i : int.MaxValue)
+            .ThenBy(f => f.Name, StringComparer.Ordinal)
+            .Select(f => f is ISnapshotFamily snapshot ? Registered(snapshot) : f)
+            .ToList();
     }
 
     /// <summary>Registers the config.json parser of <paramref name="family"/> with the models layer.</summary>
