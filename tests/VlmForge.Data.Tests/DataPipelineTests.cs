@@ -48,13 +48,13 @@ public class DataPipelineTests
     [Fact]
     public void Each_family_declares_its_template_normalization_and_boxes()
     {
-        FamilyDataConventions qwen = FamilyDataConventions.ForFamily("Qwen2.5-VL", imageSize: 0);
+        FamilyDataConventions qwen = FamilyDataConventions.Qwen25Vl();
         Assert.Equal("<|image_pad|>", qwen.Template.ImageToken);
         Assert.Same(ImageNormalization.OpenAiClip, qwen.Normalization);
         Assert.Equal(new Data.Geometry.ImageSize(1036, 756), qwen.Boxes.ModelImageSize(new Data.Geometry.ImageSize(1024, 768)));
 
-        FamilyDataConventions tiny = FamilyDataConventions.ForFamily("tiny", imageSize: 64);
+        FamilyDataConventions tiny = FamilyDataConventions.Tiny(64);
         Assert.Equal(new Data.Geometry.ImageSize(64, 64), tiny.Boxes.ModelImageSize(new Data.Geometry.ImageSize(300, 200)));
-        Assert.Same(ImageNormalization.Symmetric, FamilyDataConventions.ForFamily("smolvlm", 512).Normalization);
+        Assert.Same(ImageNormalization.Symmetric, FamilyDataConventions.SmolVlm(512).Normalization);
     }
 }

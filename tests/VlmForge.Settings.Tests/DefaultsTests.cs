@@ -66,7 +66,10 @@ public class DefaultsTests
 
         Assert.Equal(("float", "1e-4", "(0, 1]"), (byPath["training.learning_rate"].Type, byPath["training.learning_rate"].Default, byPath["training.learning_rate"].Range));
         Assert.Equal("1e-4", byPath["training.learning_rate"].Default);
-        Assert.Equal(["tiny", "qwen2_5_vl", "smolvlm"], byPath["model.family"].AllowedValues);
+        Assert.Equal(["tiny", "small", "medium", "large"], byPath["model.size"].AllowedValues);
+        // model.family names a registered family (checked against the engine's registry while loading), not a closed list.
+        Assert.Equal("string", byPath["model.family"].Type);
+        Assert.Empty(byPath["model.family"].AllowedValues ?? []);
         Assert.Equal(Abstractions.Plugins.PluginKind.Quantizer, byPath["model.quantization"].PluginKind);
         Assert.Equal(["none", "nf4", "fp4"], byPath["model.quantization"].BuiltInPlugins);
         Assert.Equal("list<string>", byPath["model.lora_target_modules"].DisplayType);

@@ -145,7 +145,7 @@ public class LoaderErrorTests
     {
         var bySize = TestConfig.Load("[model]\nsize = \"tiny\"\n");
         Assert.Empty(bySize.Errors);
-        Assert.Equal(ModelFamily.Tiny, bySize.Settings!.Model.Family);
+        Assert.Equal(FamilyNames.Tiny, bySize.Settings!.Model.Family);
         Assert.Equal(new Abstractions.Settings.SourceLocation("vlmforge.toml", 2, 8), bySize.FamilyDefaults[0].Because);
         Assert.Equal(("model.family", "\"tiny\""), (bySize.FamilyDefaults[0].KeyPath, bySize.FamilyDefaults[0].Value));
 

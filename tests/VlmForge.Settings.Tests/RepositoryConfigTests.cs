@@ -10,7 +10,7 @@ public class RepositoryConfigTests
 
         Assert.Empty(result.Diagnostics);
         var settings = result.Settings!;
-        Assert.Equal((ModelFamily.Tiny, ModelSize.Tiny, TrainingMode.Full, "none"),
+        Assert.Equal((FamilyNames.Tiny, ModelSize.Tiny, TrainingMode.Full, "none"),
             (settings.Model.Family, settings.Model.Size, settings.Model.TrainingMode, settings.Model.Quantization));
         Assert.Equal((SyntheticDataset.Shapes, DatasetTask.Mixed, "data/shapes"),
             (settings.Dataset.Synthetic, settings.Dataset.Task, settings.Dataset.Path));

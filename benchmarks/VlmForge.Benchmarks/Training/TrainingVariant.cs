@@ -17,7 +17,7 @@ public sealed record TrainingVariant(TrainingMode Mode, string Quantization, str
     /// <summary>The [model] section of a workflow with these choices, on the tiny family.</summary>
     public ModelOptions ModelOptions => ModelOptions.Default with
     {
-        Family = ModelFamily.Tiny,
+        Family = FamilyNames.Tiny,
         Size = ModelSize.Tiny,
         TrainingMode = Mode,
         Quantization = Quantization,

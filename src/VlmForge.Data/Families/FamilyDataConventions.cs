@@ -24,17 +24,4 @@ public sealed record FamilyDataConventions(string Family, ChatTemplate Template,
     /// </summary>
     public static FamilyDataConventions SmolVlm(int imageSize = 512) =>
         new("smolvlm", ChatTemplates.SmolVlm, ImageNormalization.Symmetric, new SquareImageBoxConvention(imageSize));
-
-    /// <summary>By model.family; <paramref name="imageSize"/> is the square side for tiny and SmolVLM.</summary>
-    public static FamilyDataConventions ForFamily(string family, int imageSize)
-    {
-        ChatTemplate template = ChatTemplates.ForFamily(family);
-        return template.Family switch
-        {
-            "tiny" => Tiny(imageSize),
-            "qwen2.5-vl" => Qwen25Vl(),
-            "smolvlm" => SmolVlm(imageSize),
-            _ => throw new ArgumentException($"No data conventions are known for the {template.Family} chat template's family.", nameof(family)),
-        };
-    }
 }

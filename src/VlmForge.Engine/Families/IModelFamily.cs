@@ -1,54 +1,25 @@
-using VlmForge.Data.Geometry;
-using VlmForge.Data.Images;
 using VlmForge.Engine.Pipeline;
-using VlmForge.Engine.Planning.Architecture;
-using VlmForge.Models.Families;
+using VlmForge.Engine.Planning.Workflow;
+using VlmForge.Settings;
 
 namespace VlmForge.Engine.Families;
 
 /// <summary>
-/// Everything the engine needs to know about one real model family (a local Hugging Face snapshot), in one place: its
-/// names, config.json parsing (which builds the model, <see cref="IFamilyConfig.CreateModel"/>), the planner's shapes,
-/// image sizing and data conventions, and the snapshot's image-processing checks. A family registers once in
-/// <see cref="ModelFamilyRegistry"/>; nothing else switches on the family.
+/// A model family, as <c>model.family</c> names it: the built-in tiny model (<see cref="Tiny.TinyFamily"/>) or a real
+/// family that loads a local Hugging Face snapshot (<see cref="ISnapshotFamily"/>, the kind a family from outside the
+/// engine implements). Every family is registered in <see cref="ModelFamilyRegistry"/>; the planner and the run ask the
+/// registered family instead of switching on its name.
 /// </summary>
 public interface IModelFamily
 {
     /// <summary>The <c>model.family</c> name (and the family every parsed config reports).</summary>
     string Name { get; }
 
-    /// <summary>Hugging Face's <c>model_type</c> in the snapshot's config.json.</summary>
-    string ModelType { get; }
+    /// <summary>The run's checked snapshot at <c>model.path</c>; null for a family without one (the tiny model).</summary>
+    /// <exception cref="WorkflowException">model.path is missing or does not fit model.family.</exception>
+    FamilySnapshot? OpenSnapshot(WorkflowSettings settings);
 
-    /// <summary>Parses config.json text of this family.</summary>
-    IFamilyConfig ParseConfig(string json, string source);
-
-    /// <summary>The architecture as the planner sees it: stacks, linears, parts.</summary>
-    ModelShape Shape(IFamilyConfig config, string name);
-
-    /// <summary>
-    /// The snapshot's image resize bounds when the family smart-resizes images (Qwen2.5-VL's factor from config.json and
-    /// min/max pixels from preprocessor_config.json); null when it has a fixed input size.
-    /// </summary>
-    /// <exception cref="WorkflowException">A processing file of the snapshot is invalid; names <paramref name="configured"/>.</exception>
-    SmartResize? ReadResize(IFamilyConfig config, string folder, string configured);
-
-    /// <summary>
-    /// A run's conventions for images of the original sizes <paramref name="originals"/>: one image size for every image,
-    /// or, when <see cref="RunConventions.PerImage"/>, each image sized on its own (the recorded size is the largest).
-    /// </summary>
-    RunConventions Conventions(IFamilyConfig config, SmartResize? resize, IReadOnlyList<ImageSize> originals, int datasetImageSize);
-
-    /// <summary>
-    /// The conventions of a trained run from the image size and the resize it recorded (vlmforge.json's image_width /
-    /// image_height and image_resize), for images of any size (evaluation, generation).
-    /// </summary>
-    /// <exception cref="WorkflowException">The snapshot now sizes images differently from how the run trained.</exception>
-    RunConventions Conventions(IFamilyConfig config, SmartResize? resize, ImageSize trained, string recordedResize);
-
-    /// <summary>Image tokens and vision-encoder tokens of one image at the run's image size (the planner's sequence).</summary>
-    (int ImageTokens, int VisionTokens) ImageTokens(IFamilyConfig config, ImageSize modelImage);
-
-    /// <summary>How to build the model for images of <paramref name="modelImage"/>, and its image tokens (0: the model's own).</summary>
-    (int ImageTokens, FamilyModelOptions Options) ModelImage(IFamilyConfig config, ImageSize modelImage);
+    /// <summary>The planner's view of the workflow's model: its shape, image sizing and token counting.</summary>
+    /// <exception cref="Planning.PlanningException">The model cannot be planned; the message names the setting.</exception>
+    internal PlannedModel Plan(PlanRequest request);
 }

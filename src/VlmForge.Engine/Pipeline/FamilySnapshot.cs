@@ -21,7 +21,7 @@ public sealed class FamilySnapshot
     /// <summary>Qwen's processor settings file; its min_pixels / max_pixels bound the smart resize.</summary>
     public const string PreprocessorConfigFileName = Qwen25VlFamily.PreprocessorConfigFileName;
 
-    private FamilySnapshot(IModelFamily family, SnapshotFolder folder, ModelVocabularyTokenizer tokenizer, ChatTemplate template, SmartResize? resize)
+    private FamilySnapshot(ISnapshotFamily family, SnapshotFolder folder, ModelVocabularyTokenizer tokenizer, ChatTemplate template, SmartResize? resize)
     {
         Family = family;
         Folder = folder;
@@ -31,7 +31,7 @@ public sealed class FamilySnapshot
     }
 
     /// <summary>The registered family the snapshot belongs to.</summary>
-    public IModelFamily Family { get; }
+    public ISnapshotFamily Family { get; }
 
     public SnapshotFolder Folder { get; }
 
@@ -59,7 +59,7 @@ public sealed class FamilySnapshot
     public static FamilySnapshot Open(WorkflowSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var family = settings.Model.Family.ToTomlName();
+        var family = settings.Model.Family;
         if (settings.Model.Path is not { Length: > 0 } configured)
         {
             throw new WorkflowException(
@@ -94,16 +94,16 @@ public sealed class FamilySnapshot
             throw new WorkflowException($"model.path = \"{configured}\": {e.Message}", e);
         }
 
-        var template = ChatTemplates.ForFamily(folder.Config.Family);
-        CheckTokenizer(tokenizer, template, folder.Config, configured);
         var registered = ModelFamilyRegistry.Of(folder.Config);
+        var template = registered.Template;
+        CheckTokenizer(tokenizer, template, folder.Config, configured);
         var resize = registered.ReadResize(folder.Config, folder.Path, configured);
         return new FamilySnapshot(registered, folder, new ModelVocabularyTokenizer(tokenizer, folder.Config.VocabSize), template, resize);
     }
 
     /// <summary>
     /// The data conventions of a run whose images have the original sizes <paramref name="originals"/>, as the family
-    /// sizes them (<see cref="IModelFamily.Conventions(IFamilyConfig, SmartResize?, IReadOnlyList{ImageSize}, int)"/>):
+    /// sizes them (<see cref="ISnapshotFamily.Conventions(IFamilyConfig, SmartResize?, IReadOnlyList{ImageSize}, int)"/>):
     /// Qwen2.5-VL smart-resizes every image on its own (the recorded size is the largest), SmolVLM uses its encoder's square.
     /// </summary>
     public RunConventions Conventions(IEnumerable<ImageSize> originals, int datasetImageSize)
@@ -115,7 +115,7 @@ public sealed class FamilySnapshot
     /// <summary>
     /// The conventions of a trained run from what it recorded (<paramref name="trained"/> image size and
     /// <paramref name="resize"/>, vlmforge.json's image_resize), for images of any size (evaluation, generation), as the
-    /// family sizes them (<see cref="IModelFamily.Conventions(IFamilyConfig, SmartResize?, ImageSize, string)"/>).
+    /// family sizes them (<see cref="ISnapshotFamily.Conventions(IFamilyConfig, SmartResize?, ImageSize, string)"/>).
     /// </summary>
     /// <exception cref="WorkflowException">The snapshot's processor config now sizes images differently from the run.</exception>
     public RunConventions Conventions(ImageSize trained, string resize) => Family.Conventions(Config, Resize, trained, resize);

@@ -7,6 +7,7 @@ using VlmForge.Data.Families;
 using VlmForge.Data.Geometry;
 using VlmForge.Data.Images;
 using VlmForge.Data.Tokenization;
+using VlmForge.Engine.Families;
 using VlmForge.Engine.Plugins;
 using VlmForge.Engine.Runs;
 using VlmForge.Models.Families;
@@ -29,12 +30,12 @@ public static class RunAssembler
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
-    /// <summary>The checked snapshot of a real family, or null for the tiny model.</summary>
-    /// <exception cref="WorkflowException">model.path is missing or does not fit model.family.</exception>
+    /// <summary>The checked snapshot of a real family, or null for a family without one (the tiny model).</summary>
+    /// <exception cref="WorkflowException">model.family is not registered, or model.path is missing or does not fit it.</exception>
     public static FamilySnapshot? Snapshot(WorkflowSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return settings.Model.Family == ModelFamily.Tiny ? null : FamilySnapshot.Open(settings);
+        return ModelFamilyRegistry.Of(settings).OpenSnapshot(settings);
     }
 
     /// <summary>The pretrained tiny base at model.path, or null (a real family, or a tiny model from random weights).</summary>
@@ -42,7 +43,7 @@ public static class RunAssembler
     public static TinyBase? TinyBaseOf(WorkflowSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        if (settings.Model.Family != ModelFamily.Tiny || settings.Model.Path is not { Length: > 0 } path)
+        if (settings.Model.Family != FamilyNames.Tiny || settings.Model.Path is not { Length: > 0 } path)
         {
             return null;
         }

@@ -143,6 +143,9 @@ public sealed class PluginCatalog : IPluginNames, IDisposable
     /// <summary>The settings loader's view: what <c>training.optimizer</c>, <c>model.quantization</c>, ... may name.</summary>
     IReadOnlyCollection<string> IPluginNames.Names(PluginKind kind) => Names(kind);
 
+    /// <summary>What <c>model.family</c> may name: the families registered when the workflow loads (<see cref="Families.ModelFamilyRegistry"/>).</summary>
+    IReadOnlyCollection<string>? IPluginNames.ModelFamilies => Families.ModelFamilyRegistry.Names;
+
     /// <summary>The loaded plugin called <paramref name="name"/>, or <see langword="null"/>.</summary>
     public LoadedPlugin? Find(string name)
     {

@@ -19,7 +19,7 @@ public sealed class MaxNewTokensRule : IAdviceRule
     public void Check(AdviceContext context, DiagnosticBag diagnostics)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Settings.Model.Family == ModelFamily.Tiny) return;
+        if (context.Settings.Model.Family == FamilyNames.Tiny) return;
         var tokens = context.Settings.Evaluation.MaxNewTokens;
         switch (context.Settings.Dataset.Task)
         {

@@ -19,8 +19,8 @@ public sealed class ModelPathRule : IAdviceRule
     {
         ArgumentNullException.ThrowIfNull(context);
         var model = context.Settings.Model;
-        if (model.Family == ModelFamily.Tiny) return;
-        var family = model.Family.ToTomlName();
+        if (model.Family == FamilyNames.Tiny) return;
+        var family = model.Family;
         if (model.Path is null)
         {
             context.Warn(diagnostics, this, "model.path",

@@ -19,7 +19,7 @@ public sealed class TinyFamilyRule : IAdviceRule
     {
         ArgumentNullException.ThrowIfNull(context);
         var model = context.Settings.Model;
-        if (model.Family != ModelFamily.Tiny) return;
+        if (model.Family != FamilyNames.Tiny) return;
         if (model.Quantization != "none")
         {
             context.Warn(diagnostics, this, "model.quantization",

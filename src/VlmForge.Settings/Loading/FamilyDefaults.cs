@@ -42,7 +42,7 @@ public static class FamilyDefaults
         ConfigEntry? chooser = null;
         if (model is not null && model.TryGet("family", out var family))
         {
-            if (family.Value is ConfigValue { Value: "tiny" }) chooser = family;
+            if (family.Value is ConfigValue { Value: FamilyNames.Tiny }) chooser = family;
         }
         else if (model is not null && model.TryGet("size", out var size) && size.Value is ConfigValue { Value: "tiny" })
         {
@@ -55,7 +55,7 @@ public static class FamilyDefaults
         var applied = new List<FamilyDefault>();
         var added = new Dictionary<string, List<ConfigEntry>>(StringComparer.Ordinal);
         IEnumerable<(string KeyPath, object Value)> values = Tiny;
-        if (chooser.Key == "size") values = values.Prepend(("model.family", "tiny"));
+        if (chooser.Key == "size") values = values.Prepend(("model.family", FamilyNames.Tiny));
         foreach (var (keyPath, value) in values)
         {
             if (root.TryGetPath(keyPath, out _)) continue;

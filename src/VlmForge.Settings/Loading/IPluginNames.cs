@@ -8,7 +8,8 @@ namespace VlmForge.Settings.Loading;
 /// <see cref="WorkflowLoader"/>: then a name that is not installed is an error listing what is, and each plugin's
 /// <c>[plugins.&lt;name&gt;]</c> table is bound by the plugin itself while the workflow loads, with its problems located
 /// in the file like those of the built-in sections. Without a catalog the built-in names are known, an unknown name
-/// is only a warning and plugin tables are not checked.
+/// is only a warning and plugin tables are not checked. The engine's catalog also names the registered model families
+/// (<see cref="ModelFamilies"/>), so <c>model.family</c> is checked the same way.
 /// </summary>
 public interface IPluginNames
 {
@@ -17,6 +18,13 @@ public interface IPluginNames
 
     /// <summary>True when a plugin of <paramref name="kind"/> named <paramref name="name"/> is installed.</summary>
     bool Exists(PluginKind kind, string name) => Names(kind).Contains(name, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The model families the engine has registered: the names <c>model.family</c> accepts, each spelled as the family
+    /// spells itself. Null (the default) when the caller knows none: then the name is not checked while loading, only
+    /// where the engine opens the family.
+    /// </summary>
+    IReadOnlyCollection<string>? ModelFamilies => null;
 
     /// <summary>
     /// Why a plugin called <paramref name="name"/> was found but cannot be used (it failed to load, or two plugins share

@@ -97,6 +97,7 @@ public static class WorkflowLoader
             BaseDirectory = baseDirectory,
         };
         PluginNameCheck.Check(settings, root, plugins, diagnostics);
+        FamilyNameCheck.Check(settings, root, plugins?.ModelFamilies, diagnostics);
 
         if (!diagnostics.HasErrors)
             AdviceRules.Run(new AdviceContext(settings, root), diagnostics);

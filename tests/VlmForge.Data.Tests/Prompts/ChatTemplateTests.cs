@@ -51,13 +51,13 @@ public class ChatTemplateTests
             ChatTemplate.Render(ChatTemplates.SmolVlm.BuildGenerationPrompt(null, Question, 1)));
     }
 
+    public static TheoryData<string> Families => ["tiny", "qwen2.5-vl", "smolvlm"];
+
     [Theory]
-    [InlineData("tiny")]
-    [InlineData("qwen2.5-vl")]
-    [InlineData("smolvlm")]
+    [MemberData(nameof(Families))]
     public void The_generation_prompt_is_exactly_the_start_of_the_training_text(string family)
     {
-        ChatTemplate template = ChatTemplates.ForFamily(family);
+        ChatTemplate template = new[] { ChatTemplates.Tiny, ChatTemplates.Qwen25Vl, ChatTemplates.SmolVlm }.Single(t => t.Family == family);
         string prompt = ChatTemplate.Render(template.BuildGenerationPrompt(System, Question, 4));
         string training = ChatTemplate.Render(template.BuildTraining(System, Question, "2", 4));
         Assert.StartsWith(prompt, training, StringComparison.Ordinal);
@@ -69,14 +69,5 @@ public class ChatTemplateTests
         var segments = ChatTemplates.Qwen25Vl.BuildTraining(System, Question, "2", 3);
         Assert.Equal(["2<|im_end|>"], segments.Where(s => s.Kind == SegmentKind.Answer).Select(s => s.Text));
         Assert.Equal(3, segments.Single(s => s.Kind == SegmentKind.Image).Repeat);
-    }
-
-    [Fact]
-    public void Families_are_found_by_any_spelling_and_unknown_ones_are_listed()
-    {
-        Assert.Same(ChatTemplates.Qwen25Vl, ChatTemplates.ForFamily("Qwen2_5_VL"));
-        Assert.Same(ChatTemplates.SmolVlm, ChatTemplates.ForFamily("SmolVLM"));
-        var ex = Assert.Throws<ArgumentException>(() => ChatTemplates.ForFamily("llava"));
-        Assert.Contains("tiny, qwen2.5-vl, smolvlm", ex.Message, StringComparison.Ordinal);
     }
 }

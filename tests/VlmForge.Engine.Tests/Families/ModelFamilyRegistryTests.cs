@@ -2,7 +2,9 @@ using System.Text.Json;
 using VlmForge.Data.Families;
 using VlmForge.Data.Geometry;
 using VlmForge.Data.Images;
+using VlmForge.Data.Prompts;
 using VlmForge.Engine.Families;
+using VlmForge.Engine.Families.Tiny;
 using VlmForge.Engine.Pipeline;
 using VlmForge.Engine.Planning.Architecture;
 using VlmForge.Engine.Tests.Planning;
@@ -43,6 +45,19 @@ public sealed class ModelFamilyRegistryTests
         Assert.Contains("qwen2_5_vl, smolvlm", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Every_real_architecture_of_the_models_layer_has_its_engine_family_and_tiny_is_one_of_them()
+    {
+        Assert.Equal(["tiny", "qwen2_5_vl", "smolvlm"], ModelFamilyRegistry.Names.Take(3));
+        var tiny = Assert.IsType<TinyFamily>(ModelFamilyRegistry.Find("tiny"));
+        Assert.Null(tiny.OpenSnapshot(Settings.Loading.WorkflowLoader.LoadText("[model]\nfamily = \"tiny\"\n", "t.toml").GetSettingsOrThrow()));
+        foreach (var name in ModelFamilies.All)
+        {
+            var family = Assert.IsAssignableFrom<ISnapshotFamily>(ModelFamilyRegistry.Find(name));
+            Assert.Equal(name, family.Name);
+        }
+    }
+
     private sealed record OutsideConfig(int Layers) : IFamilyConfig
     {
         public string Family => "outside_vlm";
@@ -62,11 +77,13 @@ public sealed class ModelFamilyRegistryTests
         public FamilyModel CreateSkeleton(ModelSetup setup, FamilyModelOptions options, Device device) => throw new NotSupportedException("planning only");
     }
 
-    private sealed class OutsideFamily : IModelFamily
+    private sealed class OutsideFamily : ISnapshotFamily
     {
         public string Name => "outside_vlm";
 
         public string ModelType => "outside_vlm";
+
+        public ChatTemplate Template => ChatTemplates.Qwen25Vl;
 
         public IFamilyConfig ParseConfig(string json, string source)
         {

@@ -9,13 +9,16 @@ using VlmForge.Models.Families.SmolVlm;
 namespace VlmForge.Engine.Families.SmolVlm;
 
 /// <summary>SmolVLM (Idefics3): one global square image of the vision encoder's size, mean/std 0.5, square-pixel boxes.</summary>
-public sealed class SmolVlmFamily : IModelFamily
+public sealed class SmolVlmFamily : ISnapshotFamily
 {
     /// <inheritdoc />
     public string Name => ModelFamilies.SmolVlm;
 
     /// <inheritdoc />
     public string ModelType => Idefics3Config.HuggingFaceModelType;
+
+    /// <inheritdoc />
+    public Data.Prompts.ChatTemplate Template => Data.Prompts.ChatTemplates.SmolVlm;
 
     /// <inheritdoc />
     public IFamilyConfig ParseConfig(string json, string source) => Idefics3Config.Parse(json, source);

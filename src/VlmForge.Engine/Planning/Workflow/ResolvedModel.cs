@@ -14,7 +14,7 @@ internal sealed record ResolvedModel(IFamilyConfig Config, string Name, string S
     public static ResolvedModel Resolve(WorkflowSettings settings, List<string> assumptions)
     {
         var model = settings.Model;
-        var family = ModelFamilies.Normalize(model.Family.ToTomlName());
+        var family = ModelFamilies.Normalize(model.Family);
         var size = model.Size.ToTomlName();
         if (model.Path is { } path)
         {
@@ -26,7 +26,7 @@ internal sealed record ResolvedModel(IFamilyConfig Config, string Name, string S
                 if (config.Family != family)
                 {
                     throw new PlanningException(
-                        $"model.path {folder} holds a {config.Family} snapshot (model_type \"{config.ModelType}\") but model.family = \"{model.Family.ToTomlName()}\": " +
+                        $"model.path {folder} holds a {config.Family} snapshot (model_type \"{config.ModelType}\") but model.family = \"{model.Family}\": " +
                         $"set family = \"{config.Family}\" or point path at a {family} snapshot.", "model.path");
                 }
                 return new ResolvedModel(config, Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)), $"snapshot config {configPath}", folder);

@@ -59,55 +59,17 @@ public static class WorkflowPlanner
             ? dataset.Records.Select(r => r.ImageSize).Distinct().ToList()
             : [new ImageSize(side, side)];
 
-        var family = settings.Model.Family;
-        FamilyDataConventions conventions;
-        ModelShape shape;
-        string modelName, modelSource;
-        int imageTokens, visionTokens;
-        ITokenCounter counter;
-        IReadOnlyList<TaskExample> examples;
-        ModelShape? tinyShapeFor = null;
-        // Per-image sizing (Qwen2.5-VL): the (image, vision) tokens of an image of an original size; null when one size fits all.
-        Func<ImageSize, (int ImageTokens, int VisionTokens)>? perImageTokens = null;
-        if (family == ModelFamily.Tiny)
+        PlannedModel model;
+        try
         {
-            conventions = FamilyDataConventions.Tiny(side);
-            examples = BuildExamples(settings, dataset, conventions);
-            TinyTokenizer? tokenizer = examples.Count == 0 ? null : TinyTokenizer.Build(
-                TaskExampleBuilder.Texts(examples, settings.Prompt.System), new TinyTokenizerOptions { MaxNumber = side });
-            int vocabulary = tokenizer?.VocabularySize ?? new TinyTokenizerOptions().MaxVocabularySize;
-            if (tokenizer is null)
-                assumptions.Add($"the tiny vocabulary is built from the dataset at `train`; its upper bound {vocabulary} is planned.");
-            var config = TinyConfig(vocabulary, side);
-            shape = tinyShapeFor = ModelShapes.Tiny(config);
-            (modelName, modelSource) = ("tiny", $"the built-in tiny config at dataset.image_size = {side}, vocabulary {vocabulary}");
-            imageTokens = config.ImageTokenCount;
-            visionTokens = config.PatchGrid * config.PatchGrid;
-            counter = tokenizer is null ? new HeuristicTokenCounter() : new TokenizerCounter(tokenizer, "the tiny tokenizer built from the dataset, as `train` builds it");
+            model = ModelFamilyRegistry.Of(settings).Plan(new PlanRequest(settings, dataset, originals, assumptions));
         }
-        else
+        catch (WorkflowException e)
         {
-            var resolved = ResolvedModel.Resolve(settings, assumptions);
-            var familyOf = ModelFamilyRegistry.Of(resolved.Config);
-            shape = familyOf.Shape(resolved.Config, resolved.Name);
-            (modelName, modelSource) = (resolved.Name, resolved.Source);
-            var run = familyOf.Conventions(resolved.Config, SnapshotResize(resolved, familyOf), originals, side);
-            conventions = run.Conventions;
-            if (run.PerImage)
-            {
-                // Each image is sized on its own: the longest sample (image + text tokens) is measured below.
-                perImageTokens = original => familyOf.ImageTokens(resolved.Config, run.Conventions.Boxes.ModelImageSize(original));
-                if (originals.Count > 1)
-                    assumptions.Add($"the images have {originals.Count} different sizes, each resized on its own ({run.Resize}); the longest sample's image is planned.");
-            }
-            else if (originals.Count > 1 && run.Conventions.Boxes is FixedSizeBoxConvention)
-            {
-                assumptions.Add($"the images have {originals.Count} different sizes: each is resized to {run.ModelImage.Width}x{run.ModelImage.Height} (one image size per run).");
-            }
-            (imageTokens, visionTokens) = familyOf.ImageTokens(resolved.Config, run.ModelImage);
-            examples = BuildExamples(settings, dataset, conventions);
-            counter = (ITokenCounter?)SnapshotCounter(resolved, assumptions) ?? new HeuristicTokenCounter();
+            throw new PlanningException(e.Message, e, "model.family");
         }
+        var (shape, modelName, modelSource, conventions, examples, imageTokens, visionTokens, counter) = model;
+        var perImageTokens = model.PerImageTokens;
 
         int fixedImageTokens = imageTokens;
         Func<TaskExample, int> exampleImageTokens = perImageTokens is null
@@ -134,7 +96,7 @@ public static class WorkflowPlanner
         if (gpu is not null)
         {
             var nf4 = QuantizationPlan.Of(quantizers("nf4"), new QuantizationOptions(settings.Model.DoubleQuantization));
-            remedies = RemedyAdvisor.Suggest(input, gpu, SmallerModels(settings, tinyShapeFor), LoraFor(settings.Model), nf4);
+            remedies = RemedyAdvisor.Suggest(input, gpu, model.SmallerModels(), LoraFor(settings.Model), nf4);
             if (gpu.IsComfortable(estimate.TotalBytes))
                 largest = RemedyAdvisor.LargestComfortableBatch(input, gpu);
         }
@@ -182,48 +144,6 @@ public static class WorkflowPlanner
 
     private static LoraPlan LoraFor(ModelOptions model) => new(model.LoraRank, model.LoraDropout, [.. model.LoraTargetModules]);
 
-    private static TinyVlmConfig TinyConfig(int vocabulary, int imageSize)
-    {
-        // Token ids do not change the shape; 0 is inside every vocabulary.
-        var config = new TinyVlmConfig { VocabSize = vocabulary, ImageTokenId = 0, PadTokenId = 0, ImageSize = imageSize };
-        try
-        {
-            config.Validate();
-        }
-        catch (InvalidModelConfigException e)
-        {
-            throw new PlanningException($"dataset.image_size = {imageSize} does not fit the tiny model: {e.Message}", e, "dataset.image_size");
-        }
-        return config;
-    }
-
-    private static IReadOnlyList<TaskExample> BuildExamples(WorkflowSettings settings, DatasetProbe dataset, FamilyDataConventions conventions)
-    {
-        if (!dataset.Exists)
-            return [];
-        var builder = new TaskExampleBuilder(conventions.Boxes, new TaskInstructions
-        {
-            Grounding = settings.Prompt.GroundingInstruction,
-            Caption = settings.Prompt.CaptionInstruction,
-        });
-        return builder.Build(dataset.Records, WorkflowDataset.TasksOf(settings.Dataset.Task));
-    }
-
-    private static TokenizerCounter? SnapshotCounter(ResolvedModel resolved, List<string> assumptions)
-    {
-        if (resolved.SnapshotPath is not { } folder)
-            return null;
-        try
-        {
-            return new TokenizerCounter(HuggingFaceTokenizer.Load(folder), $"the snapshot's tokenizer ({folder})");
-        }
-        catch (Exception e) when (e is IOException or TokenizerFormatException or InvalidDataException)
-        {
-            assumptions.Add($"the snapshot's tokenizer could not be read ({e.Message}).");
-            return null;
-        }
-    }
-
     /// <summary>
     /// Text tokens of the longest sample (image tokens + text tokens, each example with its own image's count), the mean
     /// text tokens, how many examples were measured, and the longest sample (null without a dataset).
@@ -254,37 +174,5 @@ public static class WorkflowPlanner
         }
         var longest = counts.MaxBy(c => c.Text + c.Image);
         return (longest.Text, counts.Average(c => c.Text), counts.Count, longest.Example);
-    }
-
-    /// <summary>
-    /// The image resize of the planned model as its family reads it from the snapshot (Qwen2.5-VL's
-    /// preprocessor_config.json bounds); null without a snapshot (the family's defaults) or for a fixed input size.
-    /// </summary>
-    private static SmartResize? SnapshotResize(ResolvedModel resolved, IModelFamily family)
-    {
-        if (resolved.SnapshotPath is not { } folder)
-            return null;
-        try
-        {
-            return family.ReadResize(resolved.Config, folder, folder);
-        }
-        catch (WorkflowException e)
-        {
-            throw new PlanningException(e.Message, "model.path");
-        }
-    }
-
-    /// <summary>The smaller sizes of the family with a preset, next smaller first (none for tiny).</summary>
-    private static IReadOnlyList<SmallerModel> SmallerModels(WorkflowSettings settings, ModelShape? tiny)
-    {
-        if (tiny is not null)
-            return [];
-        var family = ModelFamilies.Normalize(settings.Model.Family.ToTomlName());
-        int current = ModelPresets.Sizes.ToList().IndexOf(settings.Model.Size.ToTomlName());
-        return ModelPresets.All
-            .Where(p => p.Family == family && ModelPresets.Sizes.ToList().IndexOf(p.Size) < current)
-            .OrderByDescending(p => ModelPresets.Sizes.ToList().IndexOf(p.Size))
-            .Select(p => new SmallerModel(p.Size, p.Repository, ModelFamilyRegistry.Of(p.Config).Shape(p.Config, p.Repository)))
-            .ToList();
     }
 }
