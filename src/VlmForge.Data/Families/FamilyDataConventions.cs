@@ -10,6 +10,16 @@ namespace VlmForge.Data.Families;
 /// </summary>
 public sealed record FamilyDataConventions(string Family, ChatTemplate Template, ImageNormalization Normalization, BoxConvention Boxes)
 {
+    /// <summary>
+    /// How images are split into tiles and a global view (SmolVLM with its processor's do_image_splitting); null: each
+    /// image is resized to the size <see cref="Boxes"/> gives the model. Boxes stay in the box convention either way.
+    /// </summary>
+    public ImageSplitting? Splitting { get; init; }
+
+    /// <summary>The image pipeline of these conventions: their normalization and splitting.</summary>
+    public ImagePreprocessor Preprocessor(long maxPixels = ImageDecoder.DefaultMaxPixels) =>
+        new(Normalization) { Splitting = Splitting, MaxPixels = maxPixels };
+
     /// <summary>The tiny model: square images of <paramref name="imageSize"/> px, mean/std 0.5, integer pixels of the square.</summary>
     public static FamilyDataConventions Tiny(int imageSize) =>
         new("tiny", ChatTemplates.Tiny, ImageNormalization.Symmetric, new SquareImageBoxConvention(imageSize));

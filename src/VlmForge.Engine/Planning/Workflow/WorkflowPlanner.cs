@@ -3,6 +3,7 @@ using VlmForge.Abstractions.Quantization;
 using VlmForge.Data.Datasets;
 using VlmForge.Data.Families;
 using VlmForge.Data.Geometry;
+using VlmForge.Data.Images;
 using VlmForge.Data.Prompts;
 using VlmForge.Data.Tasks;
 using VlmForge.Data.Tokenization;
@@ -69,6 +70,9 @@ public static class WorkflowPlanner
         ModelShape? tinyShapeFor = null;
         // Per-image sizing (Qwen2.5-VL): the (image, vision) tokens of an image of an original size; null when one size fits all.
         Func<ImageSize, (int ImageTokens, int VisionTokens)>? perImageTokens = null;
+        // Split images (SmolVLM): the tiles of an image of an original size; each frame has the model's image tokens.
+        Func<ImageSize, TileGrid>? tilesOf = null;
+        TileGrid unknownTiles = TileGrid.None;
         if (family == ModelFamily.Tiny)
         {
             conventions = FamilyDataConventions.Tiny(side);
@@ -91,7 +95,8 @@ public static class WorkflowPlanner
             var familyOf = ModelFamilyRegistry.Of(resolved.Config);
             shape = familyOf.Shape(resolved.Config, resolved.Name);
             (modelName, modelSource) = (resolved.Name, resolved.Source);
-            var run = familyOf.Conventions(resolved.Config, SnapshotResize(resolved, familyOf), originals, side);
+            var run = RunConventions.WithSplitting(
+                familyOf.Conventions(resolved.Config, SnapshotResize(resolved, familyOf), originals, side), SnapshotSplitting(resolved, familyOf));
             conventions = run.Conventions;
             if (run.PerImage)
             {
@@ -99,6 +104,14 @@ public static class WorkflowPlanner
                 perImageTokens = original => familyOf.ImageTokens(resolved.Config, run.Conventions.Boxes.ModelImageSize(original));
                 if (originals.Count > 1)
                     assumptions.Add($"the images have {originals.Count} different sizes, each resized on its own ({run.Resize}); the longest sample's image is planned.");
+            }
+            else if (run.Conventions.Splitting is { } splitting)
+            {
+                tilesOf = splitting.Grid;
+                // Without a dataset, a square image at the longest edge: the most tiles the processor makes.
+                unknownTiles = splitting.Grid(new ImageSize(splitting.LongestEdge ?? splitting.TileSize, splitting.LongestEdge ?? splitting.TileSize));
+                assumptions.Add($"images are split into {splitting.TileSize} px tiles and a global view ({run.Resize}); each frame has the image tokens below, " +
+                                (!dataset.Exists ? $"and a square image's {unknownTiles.Frames} frames are planned." : "and the longest sample's frames are planned."));
             }
             else if (originals.Count > 1 && run.Conventions.Boxes is FixedSizeBoxConvention)
             {
@@ -110,16 +123,18 @@ public static class WorkflowPlanner
         }
 
         int fixedImageTokens = imageTokens;
-        Func<TaskExample, int> exampleImageTokens = perImageTokens is null
-            ? _ => fixedImageTokens
-            : e => perImageTokens(e.Record.ImageSize).ImageTokens;
+        Func<TaskExample, ExampleImage> exampleImage = e => new ExampleImage(
+            perImageTokens is null ? fixedImageTokens : perImageTokens(e.Record.ImageSize).ImageTokens,
+            tilesOf is null ? TileGrid.None : tilesOf(e.Record.ImageSize));
         var (maxText, meanText, measured, longest) = TextTokens(
-            settings, examples, conventions.Template, imageTokens, exampleImageTokens, counter, options.MaxExamplesMeasured);
+            settings, examples, conventions.Template, new ExampleImage(imageTokens, unknownTiles), exampleImage, counter, options.MaxExamplesMeasured);
         if (perImageTokens is not null && longest is not null)
             (imageTokens, visionTokens) = perImageTokens(longest.Record.ImageSize);
+        // A split image is several encoder frames of the same size: planned as that many images of one frame each.
+        int frames = longest is null ? unknownTiles.Frames : exampleImage(longest).Tiles.Frames;
         if (counter is HeuristicTokenCounter heuristic)
             assumptions.Add(heuristic.Description + ".");
-        var sequence = new SequenceShape(1, imageTokens, visionTokens, maxText, meanText);
+        var sequence = new SequenceShape(frames, imageTokens, visionTokens, maxText, meanText);
         var input = Input(settings, quantizers, shape, sequence);
         var estimate = MemoryEstimator.Estimate(input);
         if (!input.Optimizer.Known)
@@ -229,8 +244,8 @@ public static class WorkflowPlanner
     /// text tokens, how many examples were measured, and the longest sample (null without a dataset).
     /// </summary>
     private static (int Max, double Mean, int Measured, TaskExample? Longest) TextTokens(
-        WorkflowSettings settings, IReadOnlyList<TaskExample> examples, ChatTemplate template, int imageTokens,
-        Func<TaskExample, int> imageTokensOf, ITokenCounter counter, int maxMeasured)
+        WorkflowSettings settings, IReadOnlyList<TaskExample> examples, ChatTemplate template, ExampleImage noDataset,
+        Func<TaskExample, ExampleImage> imageOf, ITokenCounter counter, int maxMeasured)
     {
         int Count(IReadOnlyList<ChatSegment> segments) => segments.Where(s => s.Kind != SegmentKind.Image).Sum(s => counter.Count(s.Rendered));
         if (examples.Count == 0)
@@ -241,7 +256,7 @@ public static class WorkflowPlanner
                 DatasetTask.Vqa => RepresentativeQuestion,
                 _ => settings.Prompt.GroundingInstruction,
             };
-            int prompt = Count(template.BuildTraining(settings.Prompt.System, user, "", imageTokens));
+            int prompt = Count(template.BuildTraining(settings.Prompt.System, user, "", noDataset.Tokens, noDataset.Tiles));
             int total = prompt + settings.Evaluation.MaxNewTokens;
             return (total, total, 0, null);
         }
@@ -249,8 +264,9 @@ public static class WorkflowPlanner
         var counts = new List<(int Text, int Image, TaskExample Example)>();
         for (int i = 0; i < examples.Count; i += stride)
         {
-            int image = imageTokensOf(examples[i]);
-            counts.Add((Count(template.BuildTraining(settings.Prompt.System, examples[i].UserText, examples[i].Answer, image)), image, examples[i]));
+            var image = imageOf(examples[i]);
+            counts.Add((Count(template.BuildTraining(settings.Prompt.System, examples[i].UserText, examples[i].Answer, image.Tokens, image.Tiles)),
+                image.Tokens * image.Tiles.Frames, examples[i]));
         }
         var longest = counts.MaxBy(c => c.Text + c.Image);
         return (longest.Text, counts.Average(c => c.Text), counts.Count, longest.Example);
@@ -273,6 +289,24 @@ public static class WorkflowPlanner
             throw new PlanningException(e.Message, "model.path");
         }
     }
+
+    /// <summary>The planned model's image splitting as its family reads it from the snapshot (SmolVLM); null without a snapshot.</summary>
+    private static ImageSplitting? SnapshotSplitting(ResolvedModel resolved, IModelFamily family)
+    {
+        if (resolved.SnapshotPath is not { } folder)
+            return null;
+        try
+        {
+            return family.ReadSplitting(resolved.Config, folder, folder);
+        }
+        catch (WorkflowException e)
+        {
+            throw new PlanningException(e.Message, "model.path");
+        }
+    }
+
+    /// <summary>An example's image in the prompt: placeholders per frame, and its tiles when split.</summary>
+    private readonly record struct ExampleImage(int Tokens, TileGrid Tiles);
 
     /// <summary>The smaller sizes of the family with a preset, next smaller first (none for tiny).</summary>
     private static IReadOnlyList<SmallerModel> SmallerModels(WorkflowSettings settings, ModelShape? tiny)
