@@ -11,6 +11,7 @@ namespace VlmForge.Cli.Tests;
 /// Qwen2.5-VL with images of four sizes and aspects mixed in every batch, through the CLI: each image is smart-resized on
 /// its own (the test snapshot: factor 4, 64..256 pixels), so each has its own image token count and box coordinates.
 /// </summary>
+[Collection(TorchGlobalState.Name)]
 public sealed class QwenImageSizesTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("vlmforge-qwen-sizes-").FullName;

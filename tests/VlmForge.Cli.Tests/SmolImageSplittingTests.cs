@@ -12,6 +12,7 @@ namespace VlmForge.Cli.Tests;
 /// view as Idefics3's processor cuts it (the test snapshot: longest edge 36, tiles 12), so each has its own frames,
 /// placeholder runs and row/col tokens, while boxes stay in pixels of the 12 x 12 global view.
 /// </summary>
+[Collection(TorchGlobalState.Name)]
 public sealed class SmolImageSplittingTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("vlmforge-smol-split-").FullName;
@@ -42,10 +43,10 @@ public sealed class SmolImageSplittingTests : IDisposable
 
         [training]
         epochs = 1
-        learning_rate = 0.01
+        learning_rate = 0.05
         batch_size = 4
-        max_steps = 2
-        checkpoint_interval = 2
+        max_steps = 10
+        checkpoint_interval = 10
         seed = 5
 
         [evaluation]
