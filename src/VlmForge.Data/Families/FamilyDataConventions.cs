@@ -29,8 +29,9 @@ public sealed record FamilyDataConventions(string Family, ChatTemplate Template,
         new("qwen2.5-vl", ChatTemplates.Qwen25Vl, ImageNormalization.OpenAiClip, new SmartResizedImageBoxConvention(resize ?? SmartResize.Qwen25Vl));
 
     /// <summary>
-    /// SmolVLM: one global image of <paramref name="imageSize"/> px (no splitting), mean/std 0.5. SmolVLM has
-    /// no grounding convention of its own; boxes use integer pixels of that square, like the tiny model.
+    /// SmolVLM: one global image of <paramref name="imageSize"/> px, mean/std 0.5 (<see cref="Splitting"/> adds its
+    /// processor's tiles). SmolVLM has no grounding convention of its own; boxes use integer pixels of that square (the
+    /// global view of a split image), like the tiny model.
     /// </summary>
     public static FamilyDataConventions SmolVlm(int imageSize = 512) =>
         new("smolvlm", ChatTemplates.SmolVlm, ImageNormalization.Symmetric, new SquareImageBoxConvention(imageSize));
