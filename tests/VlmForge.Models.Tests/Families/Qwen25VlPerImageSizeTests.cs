@@ -26,13 +26,7 @@ public class Qwen25VlPerImageSizeTests
         var alone = new[] { model.Forward(tall).Logits, model.Forward(wide).Logits };
         var both = model.Forward(FamilyFixtures.CombinePadded(tall, wide));
 
-        for (int row = 0; row < 2; row++)
-        {
-            var length = alone[row].shape[1];
-            var together = both.Logits.narrow(0, row, 1).narrow(1, 0, length);
-            Assert.True(together.allclose(alone[row], rtol: 0, atol: 1e-5),
-                $"row {row}: max |difference| {(together - alone[row]).abs().max().item<float>()}");
-        }
+        FamilyFixtures.AssertRowsMatchAlone(both.Logits, alone);
         // Row 1 is shorter: 3 + 1 + 10 + 1 + 2 = 17 real tokens of 3 + 1 + 12 + 1 + 4 = 21.
         Assert.Equal(21, both.Logits.shape[1]);
     }

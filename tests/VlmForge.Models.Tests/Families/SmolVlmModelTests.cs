@@ -56,13 +56,7 @@ public class SmolVlmModelTests
         var alone = new[] { model.Forward(split).Logits, model.Forward(single).Logits };
         var both = model.Forward(FamilyFixtures.CombinePadded(split, single));
 
-        for (int row = 0; row < 2; row++)
-        {
-            var length = alone[row].shape[1];
-            var together = both.Logits.narrow(0, row, 1).narrow(1, 0, length);
-            Assert.True(together.allclose(alone[row], rtol: 0, atol: 1e-5),
-                $"row {row}: max |difference| {(together - alone[row]).abs().max().item<float>()}");
-        }
+        FamilyFixtures.AssertRowsMatchAlone(both.Logits, alone);
         // Every frame is read in its place: the strip's frames in reverse order give other logits.
         var reversed = split with { PixelValues = split.PixelValues!.view(1, 3, 7, 12, 12).flip(2).reshape(1, 3, 84, 12) };
         Assert.False(model.Forward(reversed).Logits.allclose(alone[0], rtol: 0, atol: 1e-3));

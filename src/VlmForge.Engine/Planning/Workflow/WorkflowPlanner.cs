@@ -276,28 +276,21 @@ public static class WorkflowPlanner
     /// The image resize of the planned model as its family reads it from the snapshot (Qwen2.5-VL's
     /// preprocessor_config.json bounds); null without a snapshot (the family's defaults) or for a fixed input size.
     /// </summary>
-    private static SmartResize? SnapshotResize(ResolvedModel resolved, IModelFamily family)
-    {
-        if (resolved.SnapshotPath is not { } folder)
-            return null;
-        try
-        {
-            return family.ReadResize(resolved.Config, folder, folder);
-        }
-        catch (WorkflowException e)
-        {
-            throw new PlanningException(e.Message, "model.path");
-        }
-    }
+    private static SmartResize? SnapshotResize(ResolvedModel resolved, IModelFamily family) =>
+        FromSnapshot(resolved, folder => family.ReadResize(resolved.Config, folder, folder));
 
     /// <summary>The planned model's image splitting as its family reads it from the snapshot (SmolVLM); null without a snapshot.</summary>
-    private static ImageSplitting? SnapshotSplitting(ResolvedModel resolved, IModelFamily family)
+    private static ImageSplitting? SnapshotSplitting(ResolvedModel resolved, IModelFamily family) =>
+        FromSnapshot(resolved, folder => family.ReadSplitting(resolved.Config, folder, folder));
+
+    /// <summary>What <paramref name="read"/> finds in the snapshot folder (null without one); its errors name model.path.</summary>
+    private static T? FromSnapshot<T>(ResolvedModel resolved, Func<string, T?> read) where T : class
     {
         if (resolved.SnapshotPath is not { } folder)
             return null;
         try
         {
-            return family.ReadSplitting(resolved.Config, folder, folder);
+            return read(folder);
         }
         catch (WorkflowException e)
         {
