@@ -1,7 +1,5 @@
 using System.Text.Json;
-using SkiaSharp;
 using VlmForge.Data.Geometry;
-using VlmForge.Data.Images;
 using VlmForge.Data.Tasks;
 using VlmForge.Engine.Pipeline;
 using VlmForge.Engine.Plugins;
@@ -13,6 +11,7 @@ namespace VlmForge.Cli.Tests;
 /// Qwen2.5-VL with images of four sizes and aspects mixed in every batch, through the CLI: each image is smart-resized on
 /// its own (the test snapshot: factor 4, 64..256 pixels), so each has its own image token count and box coordinates.
 /// </summary>
+[Collection(TorchGlobalState.Name)]
 public sealed class QwenImageSizesTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("vlmforge-qwen-sizes-").FullName;
@@ -68,7 +67,7 @@ public sealed class QwenImageSizesTests : IDisposable
     public void Mixed_image_sizes_train_evaluate_and_generate_each_at_its_own_size()
     {
         var snapshot = TinySnapshots.WriteQwen(Path.Combine(_dir, "qwen-snapshot"));
-        WriteDataset(Path.Combine(_dir, "data"));
+        SizedImageData.Write(Path.Combine(_dir, "data"), Images.Select(i => (i.Name, i.Width, i.Height)));
         var config = Path.Combine(_dir, "vlmforge.toml");
         File.WriteAllText(config, Config.Replace("{path}", snapshot.Replace('\\', '/')));
 
@@ -107,57 +106,26 @@ public sealed class QwenImageSizesTests : IDisposable
         var predictions = File.ReadAllLines(Path.Combine(run, "eval", "predictions.jsonl"));
         Assert.Equal(4 * 3, predictions.Length); // 4 validation records x (grounding, question, caption)
 
+        // diagnose measures the mixed sizes too: the image-token spread is a number (images compared within equal token counts).
+        (exit, output, error) = Cli("diagnose", run);
+        Assert.True(exit == 0, error + output);
+        using (var diagnosis = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "diagnosis.json"))))
+        {
+            foreach (var task in diagnosis.RootElement.GetProperty("tasks").EnumerateArray())
+            {
+                var spread = task.GetProperty("image_token_spread");
+                Assert.True(spread.ValueKind == JsonValueKind.Number && spread.GetDouble() > 0, task.ToString());
+            }
+        }
+        Assert.DoesNotContain("n/a", output);
+
         // Generation on an image of a size the run never saw: boxes come back in that image's own pixels.
         var odd = Path.Combine(_dir, "odd.png");
-        Render(odd, 90, 30);
+        SizedImageData.Render(odd, 90, 30);
         (exit, output, error) = Cli("generate", run, "--image", odd, "--grounding", "--max-new-tokens", "400");
         Assert.True(exit == 0, error + output);
         Assert.True(error.Length == 0, error + output); // constrained decoding closes the JSON
-        using var answer = JsonDocument.Parse(output.Trim());
-        var boxes = answer.RootElement.GetProperty("phrase_grounding").GetProperty("groundings").EnumerateArray()
-            .SelectMany(g => g.GetProperty("grounding").EnumerateArray()).ToList();
-        Assert.True(boxes.Count > 0, output);
-        foreach (var box in boxes)
-        {
-            var c = box.EnumerateArray().Select(v => v.GetDouble()).ToArray();
-            Assert.True(c[0] >= 0 && c[2] <= 90 && c[1] >= 0 && c[3] <= 30, $"box {string.Join(", ", c)} outside the 90x30 image");
-        }
-    }
-
-    private static void WriteDataset(string folder)
-    {
-        Directory.CreateDirectory(Path.Combine(folder, "images"));
-        foreach (var split in new[] { "train", "validation" })
-        {
-            var lines = new List<string>();
-            foreach (var (name, width, height, _, _) in Images)
-            {
-                var file = $"images/{split}-{name}.png";
-                Render(Path.Combine(folder, file), width, height);
-                // The right half of the lower half, in original pixels.
-                int[] box = [width / 2, height / 4, width, height * 3 / 4];
-                lines.Add(JsonSerializer.Serialize(new Dictionary<string, object>
-                {
-                    ["image"] = file,
-                    ["phrase_grounding"] = new { sentence = "a red box", groundings = new[] { new { phrase = "a red box", grounding = new[] { box } } } },
-                    ["qa"] = new[] { new { question = "What color is the box?", answer = "red" } },
-                    ["caption"] = "A red box.",
-                }));
-            }
-            File.WriteAllLines(Path.Combine(folder, split + ".jsonl"), lines);
-        }
-    }
-
-    private static void Render(string path, int width, int height)
-    {
-        using var bitmap = new SKBitmap(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul));
-        using (var canvas = new SKCanvas(bitmap))
-        {
-            canvas.Clear(SKColors.White);
-            using var paint = new SKPaint { Color = SKColors.Red };
-            canvas.DrawRect(width / 2f, height / 4f, width / 2f, height / 2f, paint);
-        }
-        PngWriter.Save(bitmap, path);
+        SizedImageData.AssertBoxesInside(output, 90, 30);
     }
 
     private static (int Exit, string Output, string Error) Cli(params string[] args)

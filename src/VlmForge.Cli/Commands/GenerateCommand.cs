@@ -54,7 +54,7 @@ public static class GenerateCommand
             var settings = context.Settings;
             var conventions = context.Conventions;
             var userText = request.Prompt ?? settings.Prompt.GroundingInstruction;
-            var prompt = GenerationPrompt.FromImageFile(request.Image, userText, new ImagePreprocessor(conventions.Normalization),
+            var prompt = GenerationPrompt.FromImageFile(request.Image, userText, conventions.Preprocessor(),
                 conventions.Boxes, constrainGrounding: request.Grounding && settings.Evaluation.ConstrainJson);
             using var sampler = plugins.Sampler(settings.Evaluation.Sampler)
                 .Create(Engine.Evaluation.EvaluationSettings.From(settings.Evaluation, 1).Sampling);

@@ -28,7 +28,7 @@ public sealed class ChatRequestParser
         _modelId = modelId;
         _run = run;
         _options = options;
-        _preprocessor = new ImagePreprocessor(run.Conventions.Normalization);
+        _preprocessor = run.Conventions.Preprocessor();
     }
 
     /// <summary>Parses and validates <paramref name="body"/>; decodes the image.</summary>
@@ -68,7 +68,7 @@ public sealed class ChatRequestParser
             var prompt = ImageInput.Load(imageUrl, imageParam, _options, path => GenerationPrompt.FromImageFile(
                 path, text, _preprocessor, _run.Conventions.Boxes, constrainGrounding: grounding));
             // Counted with the image's own size: a Qwen2.5-VL image's token count follows its size.
-            int promptTokens = _run.Encoder.EncodeGenerationPrompt(text, prompt.Image.Size).Length;
+            int promptTokens = _run.Encoder.EncodeGenerationPrompt(text, prompt.Image).Length;
             if (promptTokens + maxTokens > _options.MaxContextTokens)
             {
                 throw ApiError.BadRequest(

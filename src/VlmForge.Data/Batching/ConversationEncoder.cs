@@ -1,4 +1,5 @@
 using VlmForge.Data.Geometry;
+using VlmForge.Data.Images;
 using VlmForge.Data.Prompts;
 using VlmForge.Data.Tokenization;
 
@@ -53,13 +54,29 @@ public sealed class ConversationEncoder
     /// <param name="userText">The user's turn.</param>
     /// <param name="answer">The assistant's answer (the loss is taken on it).</param>
     /// <param name="modelImage">The size the model sees the example's image at; it sets the placeholder count when the family sizes images on their own.</param>
-    public EncodedExample EncodeTraining(string userText, string answer, ImageSize? modelImage = null) =>
-        Encode(Template.BuildTraining(SystemPrompt, userText, answer, ImageTokensOf(modelImage)));
+    /// <param name="tiles">The tiles of a split image (SmolVLM): a placeholder run per tile and one for the global view.</param>
+    public EncodedExample EncodeTraining(string userText, string answer, ImageSize? modelImage = null, TileGrid tiles = default) =>
+        Encode(Template.BuildTraining(SystemPrompt, userText, answer, ImageTokensOf(modelImage), tiles));
+
+    /// <summary>Training tokens for the example's <paramref name="image"/> as prepared (its size, its tiles).</summary>
+    public EncodedExample EncodeTraining(string userText, string answer, PreparedImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return EncodeTraining(userText, answer, image.Size, image.Tiles);
+    }
 
     /// <param name="userText">The user's turn.</param>
-    /// <param name="modelImage">The size the model sees the prompt's image at (see <see cref="EncodeTraining"/>).</param>
-    public EncodedExample EncodeGenerationPrompt(string userText, ImageSize? modelImage = null) =>
-        Encode(Template.BuildGenerationPrompt(SystemPrompt, userText, ImageTokensOf(modelImage)));
+    /// <param name="modelImage">The size the model sees the prompt's image at (see <see cref="EncodeTraining(string, string, ImageSize?, TileGrid)"/>).</param>
+    /// <param name="tiles">The tiles of a split image.</param>
+    public EncodedExample EncodeGenerationPrompt(string userText, ImageSize? modelImage = null, TileGrid tiles = default) =>
+        Encode(Template.BuildGenerationPrompt(SystemPrompt, userText, ImageTokensOf(modelImage), tiles));
+
+    /// <summary>A generation prompt for <paramref name="image"/> as prepared (its size, its tiles).</summary>
+    public EncodedExample EncodeGenerationPrompt(string userText, PreparedImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return EncodeGenerationPrompt(userText, image.Size, image.Tiles);
+    }
 
     public EncodedExample Encode(IReadOnlyList<ChatSegment> segments)
     {

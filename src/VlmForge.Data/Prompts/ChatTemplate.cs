@@ -1,3 +1,5 @@
+using VlmForge.Data.Geometry;
+
 namespace VlmForge.Data.Prompts;
 
 /// <summary>
@@ -16,21 +18,28 @@ public abstract class ChatTemplate
     /// <summary>The token that closes the assistant's turn.</summary>
     public abstract string EndOfAnswerToken { get; }
 
+    /// <summary>Whether the template can lay out an image split into tiles (<see cref="TileGrid"/>).</summary>
+    public virtual bool SplitsImages => false;
+
     /// <summary>Prompt and answer, for training: the loss is taken on the <see cref="SegmentKind.Answer"/> segment only.</summary>
-    public IReadOnlyList<ChatSegment> BuildTraining(string? systemPrompt, string userText, string answer, int imageTokenCount)
+    /// <param name="imageTokenCount">Placeholders of the image, or of each frame of a split image.</param>
+    /// <param name="tiles">The image's tiles when it is split (only for a template that <see cref="SplitsImages"/>).</param>
+    public IReadOnlyList<ChatSegment> BuildTraining(string? systemPrompt, string userText, string answer, int imageTokenCount, TileGrid tiles = default)
     {
         ArgumentNullException.ThrowIfNull(answer);
         var segments = new List<ChatSegment>();
-        AppendPrompt(segments, systemPrompt, Check(userText), CheckCount(imageTokenCount));
+        AppendPrompt(segments, systemPrompt, Check(userText), CheckCount(imageTokenCount), CheckTiles(tiles));
         AppendAnswer(segments, answer);
         return Merge(segments);
     }
 
     /// <summary>The prompt up to where the model starts writing its answer.</summary>
-    public IReadOnlyList<ChatSegment> BuildGenerationPrompt(string? systemPrompt, string userText, int imageTokenCount)
+    /// <param name="imageTokenCount">Placeholders of the image, or of each frame of a split image.</param>
+    /// <param name="tiles">The image's tiles when it is split (only for a template that <see cref="SplitsImages"/>).</param>
+    public IReadOnlyList<ChatSegment> BuildGenerationPrompt(string? systemPrompt, string userText, int imageTokenCount, TileGrid tiles = default)
     {
         var segments = new List<ChatSegment>();
-        AppendPrompt(segments, systemPrompt, Check(userText), CheckCount(imageTokenCount));
+        AppendPrompt(segments, systemPrompt, Check(userText), CheckCount(imageTokenCount), CheckTiles(tiles));
         return Merge(segments);
     }
 
@@ -41,7 +50,8 @@ public abstract class ChatTemplate
         return string.Concat(segments.Select(s => s.Rendered));
     }
 
-    protected abstract void AppendPrompt(List<ChatSegment> segments, string? systemPrompt, string userText, int imageTokenCount);
+    /// <param name="imageTokenCount">Placeholders of the image, or of each frame when <paramref name="tiles"/> splits it.</param>
+    protected abstract void AppendPrompt(List<ChatSegment> segments, string? systemPrompt, string userText, int imageTokenCount, TileGrid tiles);
 
     protected abstract void AppendAnswer(List<ChatSegment> segments, string answer);
 
@@ -55,6 +65,15 @@ public abstract class ChatTemplate
     {
         ArgumentNullException.ThrowIfNull(userText);
         return userText;
+    }
+
+    private TileGrid CheckTiles(TileGrid tiles)
+    {
+        if (tiles.IsSplit && !SplitsImages)
+        {
+            throw new ArgumentException($"The {Family} chat template does not split images, but the image has {tiles}.", nameof(tiles));
+        }
+        return tiles;
     }
 
     private static int CheckCount(int imageTokenCount)

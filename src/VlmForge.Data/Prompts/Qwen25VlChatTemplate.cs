@@ -1,3 +1,5 @@
+using VlmForge.Data.Geometry;
+
 namespace VlmForge.Data.Prompts;
 
 /// <summary>
@@ -16,7 +18,7 @@ public sealed class Qwen25VlChatTemplate : ChatTemplate
 
     public override string EndOfAnswerToken => "<|im_end|>";
 
-    protected override void AppendPrompt(List<ChatSegment> segments, string? systemPrompt, string userText, int imageTokenCount)
+    protected override void AppendPrompt(List<ChatSegment> segments, string? systemPrompt, string userText, int imageTokenCount, TileGrid tiles)
     {
         string system = string.IsNullOrEmpty(systemPrompt) ? DefaultSystemPrompt : systemPrompt;
         segments.Add(Prompt($"<|im_start|>system\n{system}<|im_end|>\n<|im_start|>user\n<|vision_start|>"));

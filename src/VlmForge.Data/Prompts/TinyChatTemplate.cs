@@ -1,3 +1,4 @@
+using VlmForge.Data.Geometry;
 using VlmForge.Data.Tokenization;
 
 namespace VlmForge.Data.Prompts;
@@ -15,7 +16,7 @@ public sealed class TinyChatTemplate : ChatTemplate
 
     public override string EndOfAnswerToken => TinyTokenizer.EndOfSequence;
 
-    protected override void AppendPrompt(List<ChatSegment> segments, string? systemPrompt, string userText, int imageTokenCount)
+    protected override void AppendPrompt(List<ChatSegment> segments, string? systemPrompt, string userText, int imageTokenCount, TileGrid tiles)
     {
         segments.Add(Prompt(TinyTokenizer.BeginOfSequence));
         if (!string.IsNullOrEmpty(systemPrompt))

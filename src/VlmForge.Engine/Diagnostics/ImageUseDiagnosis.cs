@@ -86,10 +86,13 @@ public static class ImageUseDiagnosis
                 tokens += count;
                 shares.Add([.. probe.ImageAttentionShare]);
                 weights.Add(count);
-                if (probe.ImageTokens is { } seen && ImagesOf(seen, imageKeys) is { } perImage)
+                if (probe.ImageTokens is { } seen)
                 {
-                    perImage.DetachFromDisposeScope();
-                    imageTokens.Add(perImage);
+                    foreach (var image in ImagesOf(seen, imageKeys))
+                    {
+                        image.DetachFromDisposeScope();
+                        imageTokens.Add(image);
+                    }
                 }
             }
             return new TaskImageUse(
@@ -97,7 +100,7 @@ public static class ImageUseDiagnosis
                 tokens == 0 ? 0 : lossSum / tokens,
                 tokens == 0 ? 0 : shuffledSum / tokens,
                 WeightedLayerShares(shares, weights),
-                Spread(imageTokens));
+                TokenSpread(imageTokens));
         }
         finally
         {
@@ -108,15 +111,20 @@ public static class ImageUseDiagnosis
         }
     }
 
-    /// <summary>[rows, image tokens, width] when every row holds the same number of image tokens; otherwise null.</summary>
-    private static Tensor? ImagesOf(Tensor flat, Tensor imageKeys)
+    /// <summary>Each row's image tokens [tokens, width] (rows of a mixed-size batch hold different numbers of them).</summary>
+    private static IEnumerable<Tensor> ImagesOf(Tensor flat, Tensor imageKeys)
     {
         var perRow = imageKeys.sum(1).cpu().data<long>().ToArray();
-        if (perRow.Length == 0 || perRow.Any(c => c != perRow[0]) || perRow[0] == 0)
+        if (perRow.Sum() != flat.shape[0])
         {
-            return null;
+            yield break; // the probe saw tokens that are not the batch's placeholders
         }
-        return flat.reshape(perRow.Length, perRow[0], flat.shape[^1]);
+        long start = 0;
+        foreach (var count in perRow.Where(c => c > 0))
+        {
+            yield return flat.narrow(0, start, count);
+            start += count;
+        }
     }
 
     private static IReadOnlyList<double> WeightedLayerShares(IReadOnlyList<double[]> shares, IReadOnlyList<long> weights)
@@ -134,21 +142,35 @@ public static class ImageUseDiagnosis
         return result;
     }
 
-    /// <summary>RMS deviation of each image token from its mean over images, relative to the tokens' RMS size.</summary>
-    private static double Spread(IReadOnlyList<Tensor> batches)
+    /// <summary>
+    /// How much image tokens differ between images: the RMS deviation of each token from that token's mean over the images,
+    /// relative to the tokens' RMS size. Token i of one image corresponds to token i of another only when both have as many
+    /// tokens (Qwen2.5-VL sizes each image on its own, split SmolVLM images have their own tile counts), so images are
+    /// compared within groups of equal token counts, the deviations pooled over the groups; when no two images share a
+    /// count, each image's mean token is compared instead. NaN with fewer than two images.
+    /// </summary>
+    /// <param name="images">Each image's tokens, [tokens, width].</param>
+    public static double TokenSpread(IReadOnlyList<Tensor> images)
     {
-        if (batches.Count == 0 || batches.Any(b => b.shape[1] != batches[0].shape[1]))
+        ArgumentNullException.ThrowIfNull(images);
+        if (images.Count < 2)
         {
             return double.NaN;
         }
         using var scope = NewDisposeScope();
-        var all = cat([.. batches], 0); // [images, tokens, width]
-        if (all.shape[0] < 2)
+        var groups = images.GroupBy(i => i.shape[0]).Where(g => g.Count() >= 2).Select(g => stack([.. g], 0)).ToList();
+        if (groups.Count == 0)
         {
-            return double.NaN;
+            groups = [stack(images.Select(i => i.to(ScalarType.Float32).mean([0])).ToArray(), 0).unsqueeze(1)];
         }
-        var deviation = (all - all.mean([0], keepdim: true)).pow(2).mean().sqrt().item<float>();
-        var size = all.pow(2).mean().sqrt().item<float>();
-        return size == 0 ? 0 : deviation / size;
+        double squares = 0, size = 0;
+        long values = 0;
+        foreach (var group in groups.Select(g => g.to(ScalarType.Float64))) // [images, tokens, width]
+        {
+            squares += (group - group.mean([0], keepdim: true)).pow(2).sum().item<double>();
+            size += group.pow(2).sum().item<double>();
+            values += group.numel();
+        }
+        return size == 0 ? 0 : Math.Sqrt(squares / values) / Math.Sqrt(size / values);
     }
 }

@@ -10,8 +10,9 @@ namespace VlmForge.Engine.Diagnostics;
 /// <param name="ShuffledLoss">The same with the images rolled inside each batch so that every example sees another record's image.</param>
 /// <param name="ImageAttentionShare">Per decoder layer: the share of attention that answer-predicting positions give to image tokens.</param>
 /// <param name="ImageTokenSpread">How much image tokens differ between images: the root-mean-square deviation of each token
-/// from that token's mean over the images, as a fraction of the tokens' root-mean-square size. Near 0: every image gives
-/// the decoder the same tokens.</param>
+/// from that token's mean over the images, as a fraction of the tokens' root-mean-square size, over images with as many tokens
+/// (or, when every image has its own count, of each image's mean token; see <see cref="ImageUseDiagnosis.TokenSpread"/>).
+/// Near 0: every image gives the decoder the same tokens.</param>
 public sealed record TaskImageUse(
     TaskKind Task, int Examples, double Loss, double ShuffledLoss, IReadOnlyList<double> ImageAttentionShare, double ImageTokenSpread)
 {

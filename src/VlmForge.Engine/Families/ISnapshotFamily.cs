@@ -39,6 +39,13 @@ public interface ISnapshotFamily : IModelFamily
     SmartResize? ReadResize(IFamilyConfig config, string folder, string configured);
 
     /// <summary>
+    /// The snapshot's image splitting (SmolVLM's tiles and global view, from its processor config); null when the family's
+    /// images are not split. A run's conventions carry it (<see cref="FamilySnapshot.Conventions(IEnumerable{ImageSize}, int)"/>).
+    /// </summary>
+    /// <exception cref="WorkflowException">A processing file of the snapshot is invalid; names <paramref name="configured"/>.</exception>
+    ImageSplitting? ReadSplitting(IFamilyConfig config, string folder, string configured) => null;
+
+    /// <summary>
     /// A run's conventions for images of the original sizes <paramref name="originals"/>: one image size for every image,
     /// or, when <see cref="RunConventions.PerImage"/>, each image sized on its own (the recorded size is the largest).
     /// </summary>

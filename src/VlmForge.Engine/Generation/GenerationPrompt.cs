@@ -12,7 +12,7 @@ public sealed record GenerationPrompt(PreparedImage Image, string UserText, bool
     /// <summary>Size of the original image, for mapping generated boxes back to its pixels; null when unknown.</summary>
     public ImageSize? OriginalSize { get; init; }
 
-    /// <summary>A prompt for an image file: decoded, resized to the size <paramref name="boxes"/> gives the model, normalized.</summary>
+    /// <summary>A prompt for an image file: decoded, resized to the size <paramref name="boxes"/> gives the model (or split, when the preprocessor splits), normalized.</summary>
     public static GenerationPrompt FromImageFile(
         string imagePath, string userText, ImagePreprocessor preprocessor, BoxConvention boxes, bool constrainGrounding = false)
     {
@@ -22,7 +22,7 @@ public sealed record GenerationPrompt(PreparedImage Image, string UserText, bool
         ArgumentNullException.ThrowIfNull(boxes);
         using var bitmap = ImageDecoder.Decode(imagePath);
         var original = new ImageSize(bitmap.Width, bitmap.Height);
-        return new GenerationPrompt(preprocessor.Prepare(bitmap, boxes.ModelImageSize(original)), userText, constrainGrounding)
+        return new GenerationPrompt(preprocessor.Prepare(bitmap, boxes), userText, constrainGrounding)
         {
             OriginalSize = original,
         };

@@ -64,7 +64,7 @@ public sealed class PromptGenerator
     private GenerationResult GenerateBatch(GenerationPrompt[] prompts, ISampler sampler, GenerationOptions options)
     {
         var encoder = _context.Encoder;
-        var items = prompts.Select(p => new CollateItem(p.Image, encoder.EncodeGenerationPrompt(p.UserText, p.Image.Size))).ToArray();
+        var items = prompts.Select(p => new CollateItem(p.Image, encoder.EncodeGenerationPrompt(p.UserText, p.Image))).ToArray();
         var constraints = prompts.Select(p => p.ConstrainGrounding ? Rent(p) : null).ToArray();
         try
         {
@@ -85,12 +85,12 @@ public sealed class PromptGenerator
     }
 
     /// <summary>
-    /// A constraint for the prompt's image size. Constraints are kept and reset between batches because each one
+    /// A constraint for the prompt's image size (a split image's global view, in whose pixels boxes are written). Constraints are kept and reset between batches because each one
     /// indexes the whole vocabulary, which is costly to rebuild for large vocabularies.
     /// </summary>
     private GroundingOutputConstraint Rent(GenerationPrompt prompt)
     {
-        var options = new GroundingConstraintOptions(prompt.Image.Size.Width, prompt.Image.Size.Height);
+        var options = new GroundingConstraintOptions(prompt.Image.View.Width, prompt.Image.View.Height);
         if (_spareConstraints.TryGetValue(options, out var spare) && spare.TryPop(out var constraint))
         {
             return constraint;

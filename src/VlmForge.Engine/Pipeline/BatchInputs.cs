@@ -34,13 +34,13 @@ public static class BatchInputs
     public static CollateItem TrainingItem(ConversationEncoder encoder, PreparedImageCache images, TaskExample example) =>
         TrainingItem(encoder, images.Get(example.Record), example);
 
-    /// <summary>A task example paired with <paramref name="image"/> (its own or another record's), encoded for that image's size.</summary>
+    /// <summary>A task example paired with <paramref name="image"/> (its own or another record's), encoded for that image (its size, its tiles).</summary>
     public static CollateItem TrainingItem(ConversationEncoder encoder, PreparedImage image, TaskExample example)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(example);
-        return new CollateItem(image, encoder.EncodeTraining(example.UserText, example.Answer, image.Size));
+        return new CollateItem(image, encoder.EncodeTraining(example.UserText, example.Answer, image));
     }
 
     /// <summary>The model's form of per-image sizes; null stays null (every image fills the tensor).</summary>

@@ -34,7 +34,8 @@ public sealed class ExampleBatches : ITrainingData
         ArgumentNullException.ThrowIfNull(images);
         ArgumentNullException.ThrowIfNull(collator);
         _examples = examples;
-        _encoded = examples.Select(e => encoder.EncodeTraining(e.UserText, e.Answer, images.Convention.ModelImageSize(e.Record.ImageSize))).ToArray();
+        _encoded = examples.Select(e => encoder.EncodeTraining(e.UserText, e.Answer, images.Convention.ModelImageSize(e.Record.ImageSize),
+            images.Preprocessor.GridOf(e.Record.ImageSize))).ToArray();
         _images = images;
         _collator = collator;
         _schedule = shuffle && examples.Count > 0 ? new BatchSchedule(examples.Count, 1, seed) : null;

@@ -21,13 +21,15 @@ public sealed class FamilySnapshot
     /// <summary>Qwen's processor settings file; its min_pixels / max_pixels bound the smart resize.</summary>
     public const string PreprocessorConfigFileName = Qwen25VlFamily.PreprocessorConfigFileName;
 
-    private FamilySnapshot(ISnapshotFamily family, SnapshotFolder folder, ModelVocabularyTokenizer tokenizer, ChatTemplate template, SmartResize? resize)
+    private FamilySnapshot(ISnapshotFamily family, SnapshotFolder folder, ModelVocabularyTokenizer tokenizer, ChatTemplate template, SmartResize? resize,
+        ImageSplitting? splitting)
     {
         Family = family;
         Folder = folder;
         Tokenizer = tokenizer;
         Template = template;
         Resize = resize;
+        Splitting = splitting;
     }
 
     /// <summary>The registered family the snapshot belongs to.</summary>
@@ -46,6 +48,9 @@ public sealed class FamilySnapshot
 
     /// <summary>Qwen2.5-VL's smart resize (factor patch x merge, pixel bounds from preprocessor_config.json); null for SmolVLM.</summary>
     public SmartResize? Resize { get; }
+
+    /// <summary>SmolVLM's image splitting when its processor config turns it on (<see cref="ISnapshotFamily.ReadSplitting"/>); null otherwise.</summary>
+    public ImageSplitting? Splitting { get; }
 
     /// <summary>
     /// The id batches are padded with. Padding is masked out of attention and loss, so any id of the vocabulary works; the
@@ -98,18 +103,20 @@ public sealed class FamilySnapshot
         var template = registered.Template;
         CheckTokenizer(tokenizer, template, folder.Config, configured);
         var resize = registered.ReadResize(folder.Config, folder.Path, configured);
-        return new FamilySnapshot(registered, folder, new ModelVocabularyTokenizer(tokenizer, folder.Config.VocabSize), template, resize);
+        var splitting = registered.ReadSplitting(folder.Config, folder.Path, configured);
+        return new FamilySnapshot(registered, folder, new ModelVocabularyTokenizer(tokenizer, folder.Config.VocabSize), template, resize, splitting);
     }
 
     /// <summary>
     /// The data conventions of a run whose images have the original sizes <paramref name="originals"/>, as the family
     /// sizes them (<see cref="ISnapshotFamily.Conventions(IFamilyConfig, SmartResize?, IReadOnlyList{ImageSize}, int)"/>):
-    /// Qwen2.5-VL smart-resizes every image on its own (the recorded size is the largest), SmolVLM uses its encoder's square.
+    /// Qwen2.5-VL smart-resizes every image on its own (the recorded size is the largest), SmolVLM uses its encoder's square,
+    /// split into tiles and a global view when the snapshot's processor splits images (<see cref="Splitting"/>).
     /// </summary>
     public RunConventions Conventions(IEnumerable<ImageSize> originals, int datasetImageSize)
     {
         ArgumentNullException.ThrowIfNull(originals);
-        return Family.Conventions(Config, Resize, [.. originals.Distinct()], datasetImageSize);
+        return RunConventions.WithSplitting(Family.Conventions(Config, Resize, [.. originals.Distinct()], datasetImageSize), Splitting);
     }
 
     /// <summary>
@@ -118,7 +125,23 @@ public sealed class FamilySnapshot
     /// family sizes them (<see cref="ISnapshotFamily.Conventions(IFamilyConfig, SmartResize?, ImageSize, string)"/>).
     /// </summary>
     /// <exception cref="WorkflowException">The snapshot's processor config now sizes images differently from the run.</exception>
-    public RunConventions Conventions(ImageSize trained, string resize) => Family.Conventions(Config, Resize, trained, resize);
+    public RunConventions Conventions(ImageSize trained, string resize)
+    {
+        ArgumentNullException.ThrowIfNull(resize);
+        var conventions = Family.Conventions(Config, Resize, trained, resize);
+        if (!resize.StartsWith(ImageSplitting.NamePrefix, StringComparison.Ordinal))
+        {
+            // The run did not split its images (splitting off, or a run from before it existed): evaluate as it trained.
+            return conventions;
+        }
+        if (Splitting?.Name != resize)
+        {
+            throw new WorkflowException(
+                $"The run split its images as {resize}, but model.path's {PreprocessorConfigFileName} now gives " +
+                $"{(Splitting is null ? "no splitting" : Splitting.Name)}; restore the processor config the run trained with.");
+        }
+        return RunConventions.WithSplitting(conventions, Splitting);
+    }
 
     private static void CheckTokenizer(HuggingFaceTokenizer tokenizer, ChatTemplate template, IFamilyConfig config, string configured)
     {
@@ -159,7 +182,24 @@ public sealed record RunConventions(FamilyDataConventions Conventions, ImageSize
     public bool PerImage { get; init; }
 
     /// <summary>How images are resized, as vlmforge.json's image_resize records it.</summary>
-    public string Resize => ResizeName(Conventions.Boxes);
+    public string Resize => ResizeName(Conventions);
+
+    /// <summary>Images split into tiles and a global view (<see cref="FamilyDataConventions.Splitting"/>).</summary>
+    public bool Split => Conventions.Splitting is not null;
+
+    /// <summary><paramref name="run"/> with its images split by <paramref name="splitting"/> (unchanged when null).</summary>
+    public static RunConventions WithSplitting(RunConventions run, ImageSplitting? splitting)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        return splitting is null ? run : run with { Conventions = run.Conventions with { Splitting = splitting } };
+    }
+
+    /// <summary>"split-384 (longest_edge 1536)" for split images, else as <see cref="ResizeName(BoxConvention)"/>.</summary>
+    public static string ResizeName(FamilyDataConventions conventions)
+    {
+        ArgumentNullException.ThrowIfNull(conventions);
+        return conventions.Splitting?.Name ?? ResizeName(conventions.Boxes);
+    }
 
     /// <summary>"smart-resize-28 (min_pixels a, max_pixels b)" or "stretch".</summary>
     public static string ResizeName(BoxConvention boxes) => boxes switch

@@ -138,8 +138,7 @@ public static class RunAssembler
                     ? size => snapshot.Family.ImageTokens(snapshot.Config, size).ImageTokens
                     : null,
             },
-            Images = new PreparedImageCache(
-                new ImagePreprocessor(conventions.Conventions.Normalization) { MaxPixels = settings.Dataset.MaxImagePixels }, conventions.Conventions.Boxes),
+            Images = new PreparedImageCache(conventions.Conventions.Preprocessor(settings.Dataset.MaxImagePixels), conventions.Conventions.Boxes),
             Collator = new BatchCollator(padId),
             Dataset = dataset,
         };
@@ -162,7 +161,7 @@ public static class RunAssembler
             BaseModel = context.Snapshot?.Path,
             ImageWidth = context.ModelImage.Width,
             ImageHeight = context.ModelImage.Height,
-            ImageResize = RunConventions.ResizeName(conventions.Boxes),
+            ImageResize = RunConventions.ResizeName(conventions),
             ImageMean = conventions.Normalization.Mean,
             ImageStd = conventions.Normalization.Std,
             ImageToken = template.ImageToken,

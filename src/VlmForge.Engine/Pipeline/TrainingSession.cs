@@ -110,7 +110,9 @@ public static class TrainingSession
                     "resume with the dataset and snapshot the run started with.");
             log.WriteLine(now.PerImage
                 ? $"images: each sized on its own ({now.Resize}), the largest {now.ModelImage} px"
-                : $"images: {now.ModelImage} px ({now.Conventions.Boxes.Name})");
+                : now.Split
+                    ? $"images: split into {now.ModelImage} px tiles and a global view ({now.Resize}); boxes in pixels of the global view ({now.Conventions.Boxes.Name})"
+                    : $"images: {now.ModelImage} px ({now.Conventions.Boxes.Name})");
         }
         ITextTokenizer tokenizer;
         if (snapshot is not null)

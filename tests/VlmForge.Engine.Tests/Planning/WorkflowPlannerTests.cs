@@ -138,6 +138,38 @@ public sealed class WorkflowPlannerTests : IDisposable
     }
 
     [Fact]
+    public void Split_smolvlm_images_are_planned_as_their_frames()
+    {
+        var data = Shapes();
+        var snapshot = Directory.CreateDirectory(Path.Combine(folder, "smol")).FullName;
+        File.WriteAllText(Path.Combine(snapshot, "config.json"), ModelPresets.Find("smolvlm", "small").ConfigJson);
+        var toml = $$"""
+            [model]
+            family = "smolvlm"
+            size = "small"
+            path = "smol"
+            [dataset]
+            path = "{{data}}"
+            task = "grounding"
+            """;
+
+        var unsplit = Plan(toml).Input.Sequence;
+        File.WriteAllText(Path.Combine(snapshot, "preprocessor_config.json"),
+            """{ "do_image_splitting": true, "size": { "longest_edge": 1536 }, "max_image_size": { "longest_edge": 384 } }""");
+        var plan = Plan(toml);
+        var split = plan.Input.Sequence;
+
+        // Without a processor config: one 384 px frame of 81 tokens (729 patches in the encoder).
+        Assert.Equal((1, 81, 729), (unsplit.ImagesPerSample, unsplit.ImageTokensPerImage, unsplit.VisionTokensPerImage));
+        // 64x64 images: longest edge to 1536, 4 x 4 tiles of 384 px + the global view = 17 frames of 81 tokens.
+        Assert.Equal((17, 81, 729), (split.ImagesPerSample, split.ImageTokensPerImage, split.VisionTokensPerImage));
+        Assert.Equal(17 * 81, split.TokensPerSample - split.TextTokens);
+        // The 16 tile tokens and row breaks are text the unsplit prompt does not have.
+        Assert.True(split.TextTokens > unsplit.TextTokens + 16, $"{split.TextTokens} vs {unsplit.TextTokens}");
+        Assert.Contains(plan.Assumptions, a => a.Contains("split into 384 px tiles", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_snapshot_of_another_family_is_an_error()
     {
         var snapshot = Directory.CreateDirectory(Path.Combine(folder, "smol")).FullName;

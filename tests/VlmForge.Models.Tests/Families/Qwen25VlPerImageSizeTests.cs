@@ -24,15 +24,9 @@ public class Qwen25VlPerImageSizeTests
         var wide = FamilyFixtures.QwenBatch([2], imageHeight: 8, imageWidth: 20, seed: 5);
 
         var alone = new[] { model.Forward(tall).Logits, model.Forward(wide).Logits };
-        var both = model.Forward(Combine(tall, wide));
+        var both = model.Forward(FamilyFixtures.CombinePadded(tall, wide));
 
-        for (int row = 0; row < 2; row++)
-        {
-            var length = alone[row].shape[1];
-            var together = both.Logits.narrow(0, row, 1).narrow(1, 0, length);
-            Assert.True(together.allclose(alone[row], rtol: 0, atol: 1e-5),
-                $"row {row}: max |difference| {(together - alone[row]).abs().max().item<float>()}");
-        }
+        FamilyFixtures.AssertRowsMatchAlone(both.Logits, alone);
         // Row 1 is shorter: 3 + 1 + 10 + 1 + 2 = 17 real tokens of 3 + 1 + 12 + 1 + 4 = 21.
         Assert.Equal(21, both.Logits.shape[1]);
     }
@@ -42,7 +36,7 @@ public class Qwen25VlPerImageSizeTests
     {
         using var model = FamilyFixtures.Build(FamilyFixtures.QwenConfig(), FamilyFixtures.Full());
         using var scope = NewDisposeScope();
-        var inputs = Combine(
+        var inputs = FamilyFixtures.CombinePadded(
             FamilyFixtures.QwenBatch([4], imageHeight: 16, imageWidth: 12, seed: 3),
             FamilyFixtures.QwenBatch([2], imageHeight: 8, imageWidth: 20, seed: 5));
 
@@ -114,21 +108,4 @@ public class Qwen25VlPerImageSizeTests
     }
 
     /// <summary>Two one-row batches as one right-padded batch, pixels padded top-left, each image's size recorded.</summary>
-    private static VlmInputs Combine(VlmInputs a, VlmInputs b)
-    {
-        var length = Math.Max(a.InputIds.shape[1], b.InputIds.shape[1]);
-        Tensor Pad(Tensor x, long fill) => nn.functional.pad(x, [0, length - x.shape[1]], value: fill);
-        var (ha, wa, hb, wb) = (a.PixelValues!.shape[2], a.PixelValues.shape[3], b.PixelValues!.shape[2], b.PixelValues.shape[3]);
-        var (h, w) = (Math.Max(ha, hb), Math.Max(wa, wb));
-        var pixels = cat([
-            nn.functional.pad(a.PixelValues, [0, w - wa, 0, h - ha]),
-            nn.functional.pad(b.PixelValues, [0, w - wb, 0, h - hb]),
-        ], 0);
-        return new VlmInputs(
-            pixels,
-            cat([Pad(a.InputIds, 0), Pad(b.InputIds, 0)], 0),
-            cat([Pad(a.AttentionMask!, 0), Pad(b.AttentionMask!, 0)], 0),
-            cat([Pad(a.Labels!, VlmInputs.IgnoreIndex), Pad(b.Labels!, VlmInputs.IgnoreIndex)], 0),
-            ImageSizes: [new ImageExtent((int)ha, (int)wa), new ImageExtent((int)hb, (int)wb)]);
-    }
 }

@@ -1,6 +1,7 @@
 using TorchSharp;
 using VlmForge.Models.Families;
 using VlmForge.Models.Families.SmolVlm;
+using VlmForge.Models.Modeling;
 using VlmForge.Models.Tests.Support;
 using static TorchSharp.torch;
 
@@ -39,6 +40,44 @@ public class SmolVlmModelTests
         var wrong = FamilyFixtures.SmolBatch([5]) with { PixelValues = randn(1, 3, 16, 16) };
         var error = Assert.Throws<ArgumentException>(() => model.Forward(wrong));
         Assert.Contains("[N, 3, 12, 12]", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_batch_of_a_split_and_an_unsplit_image_gives_each_row_the_logits_it_gets_alone()
+    {
+        // Row 0: an image split into 2 x 3 tiles + the global view, a strip of 7 frames (84 x 12 px), 7 x 4 placeholders.
+        // Row 1: one 12 px frame, 4 placeholders, padded below to the strip's height.
+        using var model = FamilyFixtures.Build(FamilyFixtures.SmolConfig(), FamilyFixtures.Full());
+        model.train(false);
+        using var scope = NewDisposeScope();
+        var split = FamilyFixtures.SmolBatch([4], frames: 7, seed: 3);
+        var single = FamilyFixtures.SmolBatch([2], seed: 5);
+
+        var alone = new[] { model.Forward(split).Logits, model.Forward(single).Logits };
+        var both = model.Forward(FamilyFixtures.CombinePadded(split, single));
+
+        FamilyFixtures.AssertRowsMatchAlone(both.Logits, alone);
+        // Every frame is read in its place: the strip's frames in reverse order give other logits.
+        var reversed = split with { PixelValues = split.PixelValues!.view(1, 3, 7, 12, 12).flip(2).reshape(1, 3, 84, 12) };
+        Assert.False(model.Forward(reversed).Logits.allclose(alone[0], rtol: 0, atol: 1e-3));
+    }
+
+    [Fact]
+    public void A_split_batch_trains_the_vision_tower_and_strips_of_another_width_are_refused()
+    {
+        using var model = FamilyFixtures.Build(FamilyFixtures.SmolConfig(), FamilyFixtures.Full());
+        using var scope = NewDisposeScope();
+        var inputs = FamilyFixtures.CombinePadded(FamilyFixtures.SmolBatch([4], frames: 4, seed: 3), FamilyFixtures.SmolBatch([3], frames: 2, seed: 4));
+
+        var output = model.Forward(inputs);
+        output.Loss!.backward();
+
+        Assert.Equal(3 + 2, output.LabelTokens!.item<long>());
+        var patches = model.named_parameters().Single(p => p.name == "model.vision_model.embeddings.patch_embedding.weight").parameter.grad;
+        Assert.True(patches is not null && patches.abs().sum().item<float>() > 0);
+        var wrong = FamilyFixtures.SmolBatch([3], frames: 2) with { ImageSizes = [new ImageExtent(20, 12)] };
+        var error = Assert.Throws<ArgumentException>(() => model.Forward(wrong));
+        Assert.Contains("[N, 3, k x 12, 12]", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -146,10 +146,47 @@ internal static class FamilyFixtures
             excluded: [QwenImageToken, QwenVisionStart, QwenVisionEnd, 59, 63],
             pixels: g => randn([textAfter.Length, 3, imageHeight, imageWidth], generator: g));
 
-    /// <summary>SmolVLM rows: text, the 4 image placeholders, text; right padding.</summary>
-    public static VlmInputs SmolBatch(int[] textAfter, int textBefore = 3, int promptTokens = 1, int seed = 11) =>
-        Batch(textAfter, 4, SmolImageToken, [], [], textBefore, promptTokens, seed, 48, excluded: [SmolImageToken],
-            pixels: g => randn([textAfter.Length, 3, 12, 12], generator: g));
+    /// <summary>
+    /// SmolVLM rows: text, the 4 image placeholders of each of the image's <paramref name="frames"/>, text; right padding. An
+    /// image of several frames (split into tiles and a global view) is a strip [3, frames x 12, 12].
+    /// </summary>
+    public static VlmInputs SmolBatch(int[] textAfter, int textBefore = 3, int promptTokens = 1, int seed = 11, int frames = 1) =>
+        Batch(textAfter, 4 * frames, SmolImageToken, [], [], textBefore, promptTokens, seed, 48, excluded: [SmolImageToken],
+            pixels: g => randn([textAfter.Length, 3, 12 * frames, 12], generator: g));
+
+    /// <summary>Each row of <paramref name="together"/>'s logits equals the logits of that row's batch run alone (its real length).</summary>
+    public static void AssertRowsMatchAlone(Tensor together, IReadOnlyList<Tensor> alone, double atol = 1e-5)
+    {
+        for (int row = 0; row < alone.Count; row++)
+        {
+            var length = alone[row].shape[1];
+            var part = together.narrow(0, row, 1).narrow(1, 0, length);
+            Xunit.Assert.True(part.allclose(alone[row], rtol: 0, atol: atol),
+                $"row {row}: max |difference| {(part - alone[row]).abs().max().item<float>()}");
+        }
+    }
+
+    /// <summary>
+    /// Two one-row batches as one: tokens right-padded to the longer row, each image placed top-left in a slot of the larger
+    /// height and width, with both images' sizes (as the collator batches images of different sizes).
+    /// </summary>
+    public static VlmInputs CombinePadded(VlmInputs a, VlmInputs b)
+    {
+        var length = Math.Max(a.InputIds.shape[1], b.InputIds.shape[1]);
+        Tensor Pad(Tensor x, long fill) => nn.functional.pad(x, [0, length - x.shape[1]], value: fill);
+        var (ha, wa, hb, wb) = (a.PixelValues!.shape[2], a.PixelValues.shape[3], b.PixelValues!.shape[2], b.PixelValues.shape[3]);
+        var (h, w) = (Math.Max(ha, hb), Math.Max(wa, wb));
+        var pixels = cat([
+            nn.functional.pad(a.PixelValues, [0, w - wa, 0, h - ha]),
+            nn.functional.pad(b.PixelValues, [0, w - wb, 0, h - hb]),
+        ], 0);
+        return new VlmInputs(
+            pixels,
+            cat([Pad(a.InputIds, 0), Pad(b.InputIds, 0)], 0),
+            cat([Pad(a.AttentionMask!, 0), Pad(b.AttentionMask!, 0)], 0),
+            cat([Pad(a.Labels!, VlmInputs.IgnoreIndex), Pad(b.Labels!, VlmInputs.IgnoreIndex)], 0),
+            ImageSizes: [new ImageExtent((int)ha, (int)wa), new ImageExtent((int)hb, (int)wb)]);
+    }
 
     private static VlmInputs Batch(
         int[] textAfter, int imageTokens, int imageToken, int[] before, int[] after, int textBefore, int promptTokens, int seed, int vocab,

@@ -49,6 +49,12 @@ internal sealed record PlannedModel(
     /// <summary>Per-image sizing (Qwen2.5-VL): the (image, vision) tokens of an image of an original size; null when one size fits all.</summary>
     public Func<ImageSize, (int ImageTokens, int VisionTokens)>? PerImageTokens { get; init; }
 
+    /// <summary>Split images (SmolVLM): the tiles of an image of an original size, each frame with <see cref="ImageTokens"/>; null when images are not split.</summary>
+    public Func<ImageSize, TileGrid>? TilesOf { get; init; }
+
+    /// <summary>The tiles planned when there is no dataset to measure (the most the processor makes); none when images are not split.</summary>
+    public TileGrid UnknownTiles { get; init; } = TileGrid.None;
+
     /// <summary>The family's smaller released sizes, next smaller first (the remedies' "smaller model"); none by default.</summary>
     public Func<IReadOnlyList<SmallerModel>> SmallerModels { get; init; } = () => [];
 }

@@ -23,14 +23,26 @@ internal static class SnapshotModelPlanner
         var resolved = ResolvedModel.Resolve(settings, assumptions);
         var family = ModelFamilyRegistry.Of(resolved.Config);
         var shape = family.Shape(resolved.Config, resolved.Name);
-        var run = family.Conventions(resolved.Config, SnapshotResize(resolved, family), originals, request.Side);
+        var run = RunConventions.WithSplitting(
+            family.Conventions(resolved.Config, SnapshotResize(resolved, family), originals, request.Side), SnapshotSplitting(resolved, family));
         Func<ImageSize, (int ImageTokens, int VisionTokens)>? perImageTokens = null;
+        // Split images (SmolVLM): the tiles of an image of an original size; each frame has the model's image tokens.
+        Func<ImageSize, TileGrid>? tilesOf = null;
+        TileGrid unknownTiles = TileGrid.None;
         if (run.PerImage)
         {
             // Each image is sized on its own: the longest sample (image + text tokens) is measured by the planner.
             perImageTokens = original => family.ImageTokens(resolved.Config, run.Conventions.Boxes.ModelImageSize(original));
             if (originals.Count > 1)
                 assumptions.Add($"the images have {originals.Count} different sizes, each resized on its own ({run.Resize}); the longest sample's image is planned.");
+        }
+        else if (run.Conventions.Splitting is { } splitting)
+        {
+            tilesOf = splitting.Grid;
+            // Without a dataset, a square image at the longest edge: the most tiles the processor makes.
+            unknownTiles = splitting.Grid(new ImageSize(splitting.LongestEdge ?? splitting.TileSize, splitting.LongestEdge ?? splitting.TileSize));
+            assumptions.Add($"images are split into {splitting.TileSize} px tiles and a global view ({run.Resize}); each frame has the image tokens below, " +
+                            (!request.Dataset.Exists ? $"and a square image's {unknownTiles.Frames} frames are planned." : "and the longest sample's frames are planned."));
         }
         else if (originals.Count > 1 && run.Conventions.Boxes is FixedSizeBoxConvention)
         {
@@ -41,6 +53,8 @@ internal static class SnapshotModelPlanner
         return new PlannedModel(shape, resolved.Name, resolved.Source, run.Conventions, request.Examples(run.Conventions), imageTokens, visionTokens, counter)
         {
             PerImageTokens = perImageTokens,
+            TilesOf = tilesOf,
+            UnknownTiles = unknownTiles,
             SmallerModels = () => SmallerModels(settings),
         };
     }
@@ -64,13 +78,21 @@ internal static class SnapshotModelPlanner
     /// The image resize of the planned model as its family reads it from the snapshot (Qwen2.5-VL's
     /// preprocessor_config.json bounds); null without a snapshot (the family's defaults) or for a fixed input size.
     /// </summary>
-    private static SmartResize? SnapshotResize(ResolvedModel resolved, ISnapshotFamily family)
+    private static SmartResize? SnapshotResize(ResolvedModel resolved, ISnapshotFamily family) =>
+        FromSnapshot(resolved, folder => family.ReadResize(resolved.Config, folder, folder));
+
+    /// <summary>The planned model's image splitting as its family reads it from the snapshot (SmolVLM); null without a snapshot.</summary>
+    private static ImageSplitting? SnapshotSplitting(ResolvedModel resolved, ISnapshotFamily family) =>
+        FromSnapshot(resolved, folder => family.ReadSplitting(resolved.Config, folder, folder));
+
+    /// <summary>What <paramref name="read"/> finds in the snapshot folder (null without one); its errors name model.path.</summary>
+    private static T? FromSnapshot<T>(ResolvedModel resolved, Func<string, T?> read) where T : class
     {
         if (resolved.SnapshotPath is not { } folder)
             return null;
         try
         {
-            return family.ReadResize(resolved.Config, folder, folder);
+            return read(folder);
         }
         catch (WorkflowException e)
         {

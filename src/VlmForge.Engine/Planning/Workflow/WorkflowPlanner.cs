@@ -3,6 +3,7 @@ using VlmForge.Abstractions.Quantization;
 using VlmForge.Data.Datasets;
 using VlmForge.Data.Families;
 using VlmForge.Data.Geometry;
+using VlmForge.Data.Images;
 using VlmForge.Data.Prompts;
 using VlmForge.Data.Tasks;
 using VlmForge.Data.Tokenization;
@@ -70,18 +71,22 @@ public static class WorkflowPlanner
         }
         var (shape, modelName, modelSource, conventions, examples, imageTokens, visionTokens, counter) = model;
         var perImageTokens = model.PerImageTokens;
+        var tilesOf = model.TilesOf;
+        var unknownTiles = model.UnknownTiles;
 
         int fixedImageTokens = imageTokens;
-        Func<TaskExample, int> exampleImageTokens = perImageTokens is null
-            ? _ => fixedImageTokens
-            : e => perImageTokens(e.Record.ImageSize).ImageTokens;
+        Func<TaskExample, ExampleImage> exampleImage = e => new ExampleImage(
+            perImageTokens is null ? fixedImageTokens : perImageTokens(e.Record.ImageSize).ImageTokens,
+            tilesOf is null ? TileGrid.None : tilesOf(e.Record.ImageSize));
         var (maxText, meanText, measured, longest) = TextTokens(
-            settings, examples, conventions.Template, imageTokens, exampleImageTokens, counter, options.MaxExamplesMeasured);
+            settings, examples, conventions.Template, new ExampleImage(imageTokens, unknownTiles), exampleImage, counter, options.MaxExamplesMeasured);
         if (perImageTokens is not null && longest is not null)
             (imageTokens, visionTokens) = perImageTokens(longest.Record.ImageSize);
+        // A split image is several encoder frames of the same size: planned as that many images of one frame each.
+        int frames = longest is null ? unknownTiles.Frames : exampleImage(longest).Tiles.Frames;
         if (counter is HeuristicTokenCounter heuristic)
             assumptions.Add(heuristic.Description + ".");
-        var sequence = new SequenceShape(1, imageTokens, visionTokens, maxText, meanText);
+        var sequence = new SequenceShape(frames, imageTokens, visionTokens, maxText, meanText);
         var input = Input(settings, quantizers, shape, sequence);
         var estimate = MemoryEstimator.Estimate(input);
         if (!input.Optimizer.Known)
@@ -149,8 +154,8 @@ public static class WorkflowPlanner
     /// text tokens, how many examples were measured, and the longest sample (null without a dataset).
     /// </summary>
     private static (int Max, double Mean, int Measured, TaskExample? Longest) TextTokens(
-        WorkflowSettings settings, IReadOnlyList<TaskExample> examples, ChatTemplate template, int imageTokens,
-        Func<TaskExample, int> imageTokensOf, ITokenCounter counter, int maxMeasured)
+        WorkflowSettings settings, IReadOnlyList<TaskExample> examples, ChatTemplate template, ExampleImage noDataset,
+        Func<TaskExample, ExampleImage> imageOf, ITokenCounter counter, int maxMeasured)
     {
         int Count(IReadOnlyList<ChatSegment> segments) => segments.Where(s => s.Kind != SegmentKind.Image).Sum(s => counter.Count(s.Rendered));
         if (examples.Count == 0)
@@ -161,7 +166,7 @@ public static class WorkflowPlanner
                 DatasetTask.Vqa => RepresentativeQuestion,
                 _ => settings.Prompt.GroundingInstruction,
             };
-            int prompt = Count(template.BuildTraining(settings.Prompt.System, user, "", imageTokens));
+            int prompt = Count(template.BuildTraining(settings.Prompt.System, user, "", noDataset.Tokens, noDataset.Tiles));
             int total = prompt + settings.Evaluation.MaxNewTokens;
             return (total, total, 0, null);
         }
@@ -169,10 +174,14 @@ public static class WorkflowPlanner
         var counts = new List<(int Text, int Image, TaskExample Example)>();
         for (int i = 0; i < examples.Count; i += stride)
         {
-            int image = imageTokensOf(examples[i]);
-            counts.Add((Count(template.BuildTraining(settings.Prompt.System, examples[i].UserText, examples[i].Answer, image)), image, examples[i]));
+            var image = imageOf(examples[i]);
+            counts.Add((Count(template.BuildTraining(settings.Prompt.System, examples[i].UserText, examples[i].Answer, image.Tokens, image.Tiles)),
+                image.Tokens * image.Tiles.Frames, examples[i]));
         }
         var longest = counts.MaxBy(c => c.Text + c.Image);
         return (longest.Text, counts.Average(c => c.Text), counts.Count, longest.Example);
     }
+
+    /// <summary>An example's image in the prompt: placeholders per frame, and its tiles when split.</summary>
+    private readonly record struct ExampleImage(int Tokens, TileGrid Tiles);
 }

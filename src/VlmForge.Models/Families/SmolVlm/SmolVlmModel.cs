@@ -13,10 +13,9 @@ namespace VlmForge.Models.Families.SmolVlm;
 /// (<see cref="Idefics3Model"/>) and <c>lm_head</c>.
 /// </summary>
 /// <remarks>
-/// Image splitting is simplified to a single global image: every image is resized to the encoder's square size (384 px
-/// for SmolVLM-Instruct) and becomes (grid / scale_factor)² = 81 tokens, which is what the Idefics3 processor emits
-/// for an unsplit image and what the SmolVLM chat template writes (&lt;fake_token_around_image&gt;&lt;global-img&gt;
-/// then the &lt;image&gt; run). Large images lose the detail the processor's 384 px tiles would keep.
+/// Every frame the encoder sees is its square size (384 px for SmolVLM-Instruct) and becomes (grid / scale_factor)² = 81
+/// tokens. An image is one such frame, or, split as the Idefics3 processor splits it, its tiles and a global view stacked
+/// into a strip (see <see cref="TokensPerImage"/>); the prompt carries a placeholder run per frame in the same order.
 /// </remarks>
 public sealed class SmolVlmModel : FamilyModel
 {
@@ -82,22 +81,49 @@ public sealed class SmolVlmModel : FamilyModel
     protected override (int KeyValueHeads, int HeadDim) CacheShape => (config.Text.KeyValueHeads, config.Text.HeadDim);
 
     /// <inheritdoc />
-    protected override int[] TokensPerImage(Tensor pixelValues, IReadOnlyList<ImageExtent>? sizes)
+    /// <remarks>
+    /// An image is one frame at the encoder's size S, or a split image's frames stacked into a strip S wide and k·S high
+    /// (its tiles, then the global view, as the image processor orders them); each frame gives <see cref="ImageTokenCount"/>
+    /// tokens.
+    /// </remarks>
+    protected override int[] TokensPerImage(Tensor pixelValues, IReadOnlyList<ImageExtent>? sizes) =>
+        Frames(pixelValues, sizes).Select(frames => frames * config.ImageTokenCount).ToArray();
+
+    /// <inheritdoc />
+    /// <remarks>Every frame of every image goes through the encoder as one batch, in order; padding below a shorter strip is skipped.</remarks>
+    protected override Tensor ImageFeatures(Tensor pixelValues, IReadOnlyList<ImageExtent>? sizes)
     {
-        var size = config.Vision.ImageSize;
-        if (pixelValues.ndim != 4 || pixelValues.shape[1] != 3 || pixelValues.shape[2] != size || pixelValues.shape[3] != size
-            || (sizes is not null && sizes.Any(s => s.Height != size || s.Width != size)))
+        var frames = Frames(pixelValues, sizes);
+        int side = config.Vision.ImageSize;
+        if (frames.All(f => f == 1) && pixelValues.shape[2] == side)
+        {
+            return model.call(pixelValues);
+        }
+        using var scope = NewDisposeScope();
+        // [3, k·S, S] -> [k, 3, S, S] per image: frame j is rows j·S..(j+1)·S of the strip.
+        var stacked = cat(frames.Select((count, i) => pixelValues[i, .., ..(count * side), ..]
+            .reshape(3, count, side, side).transpose(0, 1)).ToArray(), 0);
+        return model.call(stacked).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>Frames of each image (1 for an unsplit image); throws for pixels that are not strips of encoder-size frames.</summary>
+    private int[] Frames(Tensor pixelValues, IReadOnlyList<ImageExtent>? sizes)
+    {
+        int side = config.Vision.ImageSize;
+        bool strips = pixelValues.ndim == 4 && pixelValues.shape[1] == 3 && pixelValues.shape[3] == side && pixelValues.shape[2] % side == 0
+                      && (sizes is null || sizes.All(s => s.Width == side && s.Height % side == 0));
+        if (!strips)
         {
             throw new ArgumentException(
-                $"pixel_values must be [N, 3, {size}, {size}] (images at the encoder's size), got [{string.Join(", ", pixelValues.shape)}]" +
+                $"pixel_values must be [N, 3, {side}, {side}] (images at the encoder's size), or [N, 3, k x {side}, {side}] for images " +
+                $"split into k - 1 tiles and a global view, got [{string.Join(", ", pixelValues.shape)}]" +
                 (sizes is null ? "." : $" with images of {string.Join(", ", sizes.Select(s => $"{s.Width}x{s.Height}"))} px."),
                 nameof(pixelValues));
         }
-        return Enumerable.Repeat(config.ImageTokenCount, (int)pixelValues.shape[0]).ToArray();
+        return sizes is null
+            ? Enumerable.Repeat((int)(pixelValues.shape[2] / side), (int)pixelValues.shape[0]).ToArray()
+            : sizes.Select(s => s.Height / side).ToArray();
     }
-
-    /// <inheritdoc />
-    protected override Tensor ImageFeatures(Tensor pixelValues, IReadOnlyList<ImageExtent>? sizes) => model.call(pixelValues);
 
     /// <inheritdoc />
     protected override Tensor Positions(Tensor inputIds, Tensor valid, Tensor? pixelValues, IReadOnlyList<ImageExtent>? sizes) =>

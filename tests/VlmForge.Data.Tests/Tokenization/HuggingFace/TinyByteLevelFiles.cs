@@ -73,6 +73,38 @@ internal static class TinyByteLevelFiles
                 new JsonObject { ["type"] = "ByteLevel", ["add_prefix_space"] = false, ["trim_offsets"] = true, ["use_regex"] = true }),
         });
 
+    /// <summary>SmolVLM's added tokens after the 267 BPE ids: &lt;|im_start|&gt; 267, &lt;end_of_utterance&gt; 268, &lt;fake_token_around_image&gt; 269, &lt;global-img&gt; 270, &lt;image&gt; 271.</summary>
+    public static readonly string[] SmolAdded = ["<|im_start|>", "<end_of_utterance>", "<fake_token_around_image>", "<global-img>", "<image>"];
+
+    /// <summary>
+    /// A SmolVLM-shaped tokenizer.json: <see cref="SmolLmStyle"/> with <see cref="SmolAdded"/>, then, for a processor that
+    /// splits images into up to <paramref name="maxTiles"/> x <paramref name="maxTiles"/> tiles, &lt;row_r_col_c&gt; as id
+    /// 272 + (r - 1) · maxTiles + (c - 1).
+    /// </summary>
+    public static JsonObject SmolVlmStyle(int maxTiles = 0)
+    {
+        var document = SmolLmStyle();
+        var tokens = SmolAdded.ToList();
+        for (int r = 1; r <= maxTiles; r++)
+        {
+            for (int c = 1; c <= maxTiles; c++)
+            {
+                tokens.Add($"<row_{r}_col_{c}>");
+            }
+        }
+        var added = new JsonArray();
+        for (int i = 0; i < tokens.Count; i++)
+        {
+            added.Add(new JsonObject
+            {
+                ["id"] = ImStart + i, ["content"] = tokens[i], ["single_word"] = false, ["lstrip"] = false,
+                ["rstrip"] = false, ["normalized"] = false, ["special"] = true,
+            });
+        }
+        document["added_tokens"] = added;
+        return document;
+    }
+
     public static string Write(string folder, JsonObject document)
     {
         string path = Path.Combine(folder, HuggingFaceTokenizer.TokenizerJsonFileName);

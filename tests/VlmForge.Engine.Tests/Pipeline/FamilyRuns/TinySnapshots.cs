@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using VlmForge.Data.Tests.Tokenization.HuggingFace;
 using VlmForge.Models.Families.Qwen25Vl;
 using VlmForge.Models.Families.SmolVlm;
@@ -47,29 +46,35 @@ internal static class TinySnapshots
     }
 
     /// <summary>SigLIP on 12 px images, scale factor 3: 4 image tokens.</summary>
-    public static string WriteSmol(string folder, int seed = 3)
+    public static string WriteSmol(string folder, int seed = 3) => WriteSmol(folder, seed, splitting: null);
+
+    /// <summary>
+    /// A SmolVLM snapshot whose preprocessor_config.json splits images into 12 px tiles after resizing the longest edge to
+    /// <paramref name="longestEdge"/> (so up to longestEdge / 12 tiles a side); the tokenizer has &lt;row_r_col_c&gt; for
+    /// them (ids from 272) and the model's vocabulary is <see cref="SmolSplitVocabulary"/>.
+    /// </summary>
+    public static string WriteSplittingSmol(string folder, int longestEdge = 36, int seed = 3) => WriteSmol(folder, seed, longestEdge);
+
+    /// <summary>The embedding rows of <see cref="WriteSplittingSmol"/>'s model: room for 4 x 4 tile tokens after id 271.</summary>
+    public const int SmolSplitVocabulary = 296;
+
+    private static string WriteSmol(string folder, int seed, int? splitting)
     {
+        int vocabulary = splitting is null ? SmolVocabulary : SmolSplitVocabulary;
         var json = FamilyFixtures.SmolConfigJson();
-        json["vocab_size"] = SmolVocabulary;
-        json["text_config"]!["vocab_size"] = SmolVocabulary;
+        json["vocab_size"] = vocabulary;
+        json["text_config"]!["vocab_size"] = vocabulary;
         json["image_token_id"] = SmolImageToken;
         using (var model = FamilyFixtures.Build(Idefics3Config.Parse(json.ToJsonString(), "config.json"), FamilyFixtures.Full(), seed))
         {
             FamilyFixtures.WriteSnapshot(folder, json, model);
         }
-        var tokenizer = TinyByteLevelFiles.SmolLmStyle();
-        var added = new JsonArray();
-        string[] tokens = ["<|im_start|>", "<end_of_utterance>", "<fake_token_around_image>", "<global-img>", "<image>"];
-        for (int i = 0; i < tokens.Length; i++)
+        TinyByteLevelFiles.Write(folder, TinyByteLevelFiles.SmolVlmStyle(splitting is { } edge ? edge / 12 : 0));
+        if (splitting is { } longest)
         {
-            added.Add(new JsonObject
-            {
-                ["id"] = 267 + i, ["content"] = tokens[i], ["single_word"] = false, ["lstrip"] = false,
-                ["rstrip"] = false, ["normalized"] = false, ["special"] = true,
-            });
+            File.WriteAllText(Path.Combine(folder, "preprocessor_config.json"),
+                $$"""{ "image_processor_type": "Idefics3ImageProcessor", "do_image_splitting": true, "do_resize": true, "size": { "longest_edge": {{longest}} }, "max_image_size": { "longest_edge": 12 }, "image_mean": [0.5, 0.5, 0.5], "image_std": [0.5, 0.5, 0.5] }""");
         }
-        tokenizer["added_tokens"] = added;
-        TinyByteLevelFiles.Write(folder, tokenizer);
         return folder;
     }
 }
