@@ -17,7 +17,7 @@ namespace VlmForge.Engine.Families.Qwen25Vl;
 public sealed class Qwen25VlFamily : ISnapshotFamily
 {
     /// <summary>Qwen's processor settings file; its min_pixels / max_pixels bound the smart resize.</summary>
-    public const string PreprocessorConfigFileName = "preprocessor_config.json";
+    public const string PreprocessorConfigFileName = ProcessorConfigFile.FileName;
 
     /// <inheritdoc />
     public string Name => ModelFamilies.Qwen25Vl;
@@ -37,27 +37,17 @@ public sealed class Qwen25VlFamily : ISnapshotFamily
     /// <inheritdoc />
     public SmartResize? ReadResize(IFamilyConfig config, string folder, string configured)
     {
-        var resize = DefaultResize(config);
-        var file = Path.Combine(folder, PreprocessorConfigFileName);
-        if (!File.Exists(file))
+        var defaults = DefaultResize(config);
+        var resize = ProcessorConfigFile.Read(folder, configured, root =>
         {
-            return resize;
-        }
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(file));
-            var root = document.RootElement;
             // Newer processors nest the bounds as size.shortest_edge / size.longest_edge; older ones have min/max_pixels.
             int? min = Int(root, "min_pixels") ?? (root.TryGetProperty("size", out var size) ? Int(size, "shortest_edge") : null);
             int? max = Int(root, "max_pixels") ?? (root.TryGetProperty("size", out var size2) ? Int(size2, "longest_edge") : null);
-            resize = resize with { MinPixels = min ?? resize.MinPixels, MaxPixels = max ?? resize.MaxPixels };
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
-        {
-            throw new WorkflowException($"model.path = \"{configured}\": {file} is not a valid processor config ({e.Message}).", e);
-        }
+            return defaults with { MinPixels = min ?? defaults.MinPixels, MaxPixels = max ?? defaults.MaxPixels };
+        }, defaults);
         if (resize.MinPixels <= 0 || resize.MaxPixels < resize.MinPixels)
         {
+            var file = Path.Combine(folder, PreprocessorConfigFileName);
             throw new WorkflowException(
                 $"model.path = \"{configured}\": {file} has min_pixels {resize.MinPixels} and max_pixels {resize.MaxPixels}; they must be positive with min <= max.");
         }

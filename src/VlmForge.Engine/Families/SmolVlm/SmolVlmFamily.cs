@@ -44,28 +44,21 @@ public sealed class SmolVlmFamily : ISnapshotFamily
     public ImageSplitting? ReadSplitting(IFamilyConfig config, string folder, string configured)
     {
         int encoder = Config(config).Vision.ImageSize;
-        var file = Path.Combine(folder, FamilySnapshot.PreprocessorConfigFileName);
-        if (!File.Exists(file))
+        var splitting = ProcessorConfigFile.Read(folder, configured, root =>
         {
-            return null;
-        }
-        ImageSplitting splitting;
-        try
-        {
-            using var document = JsonDocument.Parse(File.ReadAllBytes(file));
-            var root = document.RootElement;
             if (Bool(root, "do_image_splitting") == false)
             {
                 return null;
             }
             int tile = Edge(root, "max_image_size") ?? encoder;
             int? longest = Bool(root, "do_resize") == false ? null : Edge(root, "size") ?? 4 * tile;
-            splitting = new ImageSplitting(tile, longest);
-        }
-        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+            return new ImageSplitting(tile, longest);
+        }, missing: (ImageSplitting?)null);
+        if (splitting is null)
         {
-            throw new WorkflowException($"model.path = \"{configured}\": {file} is not a valid processor config ({e.Message}).", e);
+            return null;
         }
+        var file = Path.Combine(folder, ProcessorConfigFile.FileName);
         if (splitting.TileSize != encoder)
         {
             throw new WorkflowException(
