@@ -22,6 +22,8 @@ public sealed class ExampleBatches : ITrainingData
     private readonly IReadOnlyList<RegionAnnotation>?[] _regions;
     private readonly bool _groupByLength;
     private readonly LossWeighting _lossWeighting;
+    // Each example's count of tokens that take a loss, for the row weights; counted once, not per batch.
+    private readonly int[] _answerTokens;
     private readonly ulong _seed;
     private (int Epoch, int BatchSize, int[] Order)? _grouped;
 
@@ -41,6 +43,7 @@ public sealed class ExampleBatches : ITrainingData
         _schedule = shuffle && examples.Count > 0 ? new BatchSchedule(examples.Count, 1, seed) : null;
         _groupByLength = groupByLength;
         _lossWeighting = lossWeighting;
+        _answerTokens = _encoded.Select(e => e.Labels.Count(label => label != ConversationEncoder.IgnoreIndex)).ToArray();
         _seed = seed;
         var byRecord = new Dictionary<DatasetRecord, IReadOnlyList<RegionAnnotation>?>(ReferenceEqualityComparer.Instance);
         _regions = examples.Select(e => byRecord.TryGetValue(e.Record, out var known)
@@ -108,7 +111,7 @@ public sealed class ExampleBatches : ITrainingData
             regions[i] = _regions[index] ?? [];
             annotated |= _regions[index] is not null;
             tasks[i] = _examples[index].Task;
-            answerTokens[i] = _encoded[index].Labels.Count(label => label != ConversationEncoder.IgnoreIndex);
+            answerTokens[i] = _answerTokens[index];
         }
         var batch = _collator.CollateForTraining(items)
             .WithRowLossWeights(RowLossWeights.For(_lossWeighting, tasks, answerTokens));
