@@ -53,6 +53,7 @@ public static class ModelFactory
             VisionType = TinyVisionType.Detector,
             CoordinateTokenIds = CoordinateTokens(tokenizer, imageSize),
             TieWordEmbeddings = true,
+            DetectorTextLinks = true,
         };
         try
         {

@@ -217,7 +217,15 @@ public sealed class GroundingDetector : nn.Module<Tensor, DetectorMaps>, IVision
     /// detector through them, while the token table, the slot and type vectors and the feature projection train with
     /// the language model.
     /// </summary>
-    public Tensor Tokens(DetectorMaps maps, Tensor embeddingTable)
+    public Tensor Tokens(DetectorMaps maps, Tensor embeddingTable) => Read(maps, embeddingTable, withTextLinks: false).Tokens;
+
+    /// <summary>
+    /// The image tokens and, when <paramref name="withTextLinks"/>, each vocabulary entry's link to the detection it
+    /// names [N, V, D]: the sum of the phrase tokens of the detections whose phrase holds that word, each weighted by the
+    /// detector's probability that this detection's phrase holds it and no other detection's does. "star" in a question
+    /// then carries the star's phrase token (its colour) where a word shared by every phrase ("a") carries nothing.
+    /// </summary>
+    public DetectorReadout Read(DetectorMaps maps, Tensor embeddingTable, bool withTextLinks)
     {
         ArgumentNullException.ThrowIfNull(maps);
         ArgumentNullException.ThrowIfNull(embeddingTable);
@@ -257,7 +265,28 @@ public sealed class GroundingDetector : nn.Module<Tensor, DetectorMaps>, IVision
         var pooled = nn.functional.adaptive_avg_pool2d(maps.Features.detach(), [2, 2]).flatten(2).transpose(1, 2);
         var features = feature_proj.call(pooled).to(ScalarType.Float32) + feature_position.unsqueeze(0);
         var tokens = cat([objects.reshape(n, (long)maxObjects * TokensPerObject, dimension), features], 1);
-        return tokens.to(ComputeDtype).MoveToOuterDisposeScope();
+        Tensor? links = null;
+        if (withTextLinks)
+        {
+            var probabilities = wordVectors * mask;                                                  // [N, K, V]
+            var absent = (1 - probabilities).clamp_min(0);
+            var unique = new List<Tensor>();
+            for (int slot = 0; slot < maxObjects; slot++)
+            {
+                var others = ones_like(probabilities.select(1, 0));
+                for (int other = 0; other < maxObjects; other++)
+                {
+                    if (other != slot)
+                    {
+                        others = others * absent.select(1, other);
+                    }
+                }
+                unique.Add(probabilities.select(1, slot) * others);
+            }
+            var weights = stack(unique, 1);                                                          // [N, K, V]
+            links = weights.transpose(1, 2).matmul(objects.select(2, 0)).to(ComputeDtype);          // [N, V, D]
+        }
+        return new DetectorReadout(tokens.to(ComputeDtype).MoveToOuterDisposeScope(), links?.MoveToOuterDisposeScope());
     }
 
     /// <summary>Absolute box corners in pixels [N, cells, 4] (x1, y1, x2, y2), clamped to the image.</summary>
@@ -317,6 +346,9 @@ public sealed class GroundingDetector : nn.Module<Tensor, DetectorMaps>, IVision
     private static Tensor Gather(Tensor perCell, Tensor choose) =>
         perCell.gather(1, choose.unsqueeze(-1).expand(-1, -1, perCell.shape[2]));
 }
+
+/// <summary>What the decoder reads from the detections: image tokens [N, T, D] and, when asked for, text links [N, V, D].</summary>
+public sealed record DetectorReadout(Tensor Tokens, Tensor? TextLinks);
 
 /// <summary>The detector's raw per-cell outputs. The tensors belong to the caller's dispose scope.</summary>
 /// <param name="Objectness">[N, cells] logits: a region is centred in the cell.</param>

@@ -50,6 +50,22 @@ public sealed class KvCache : IDisposable
     /// <summary>Rotary position the next token of each row gets, [B] int64.</summary>
     public Tensor NextPositions => nextPositions;
 
+    /// <summary>
+    /// Per row, what the model adds to the embedding of each vocabulary entry it generates [B, V, D] (the tiny model's
+    /// text links to its image's detections), or null. The cache owns it.
+    /// </summary>
+    internal Tensor? RowTokenOffsets
+    {
+        get => rowTokenOffsets;
+        set
+        {
+            rowTokenOffsets?.Dispose();
+            rowTokenOffsets = value?.detach().clone().DetachFromDisposeScope();
+        }
+    }
+
+    private Tensor? rowTokenOffsets;
+
     /// <summary>Whether every filled position of every row is a real token (then no mask is needed).</summary>
     internal bool AllValid { get; private set; } = true;
 
@@ -105,5 +121,6 @@ public sealed class KvCache : IDisposable
         }
         validKeys.Dispose();
         nextPositions.Dispose();
+        rowTokenOffsets?.Dispose();
     }
 }

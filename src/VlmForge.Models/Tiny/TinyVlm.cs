@@ -129,7 +129,7 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
         ArgumentNullException.ThrowIfNull(inputs);
         var (batch, length) = CausalLanguageModeling.CheckTokens(inputs.InputIds, inputs.AttentionMask, Config.VocabSize, nameof(inputs), IdHint);
         using var scope = NewDisposeScope();
-        var (embeds, detectionLoss) = EmbedWithImages(inputs.InputIds, inputs.PixelValues, inputs.Regions);
+        var (embeds, detectionLoss, _) = EmbedWithImages(inputs.InputIds, inputs.PixelValues, inputs.Regions);
 
         AttentionContext context;
         if (inputs.AttentionMask is null || CausalLanguageModeling.IsRightPadded(inputs.AttentionMask))
@@ -168,12 +168,15 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
         var (batch, length) = CausalLanguageModeling.CheckTokens(prompt.InputIds, prompt.AttentionMask, Config.VocabSize, nameof(prompt), IdHint);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var (embeds, _) = EmbedWithImages(prompt.InputIds, prompt.PixelValues, regions: null);
+        var (embeds, _, rowLinks) = EmbedWithImages(prompt.InputIds, prompt.PixelValues, regions: null);
         var valid = CachedDecoding.PromptValidity(prompt.AttentionMask, batch, length, embeds.device, nameof(prompt));
         // Positions count real tokens only, so each row's next position is its count of real tokens.
         var rotary = RotaryEmbedding.Tables(CausalLanguageModeling.PositionsFrom(valid), Config.HeadDim, Config.RopeTheta, Setup.ComputeDtype);
-        return CachedDecoding.Prefill(language_model.call, lm_head.call, embeds, valid, rotary, valid.sum(1, type: ScalarType.Int64),
+        var result = CachedDecoding.Prefill(language_model.call, lm_head.call, embeds, valid, rotary, valid.sum(1, type: ScalarType.Int64),
             new KvCacheShape(language_model.LayerCount, Config.KeyValueHeads, Config.HeadDim, Setup.ComputeDtype), maxNewTokens);
+        // Generated words link to the detections as the prompt's did.
+        result.Cache.RowTokenOffsets = rowLinks;
+        return result;
     }
 
     /// <inheritdoc />
@@ -183,6 +186,10 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var embeds = language_model.Embed(nextTokens.unsqueeze(1));
+        if (cache.RowTokenOffsets is { } links)
+        {
+            embeds = embeds + LinksOf(links, nextTokens.unsqueeze(1)).to(embeds.dtype);
+        }
         var rotary = RotaryEmbedding.Tables(cache.NextPositions.unsqueeze(1), Config.HeadDim, Config.RopeTheta, Setup.ComputeDtype);
         return CachedDecoding.Decode(language_model.call, lm_head.call, embeds, rotary, cache).MoveToOuterDisposeScope();
     }
@@ -207,7 +214,7 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
     /// Token embeddings with each image's tokens written over its placeholder run, and the detector's loss when the
     /// model has a detector and <paramref name="regions"/> (one list per image) are given.
     /// </summary>
-    private (Tensor Embeds, Tensor? DetectionLoss) EmbedWithImages(Tensor inputIds, Tensor? pixelValues, IReadOnlyList<IReadOnlyList<ImageRegion>>? regions)
+    private (Tensor Embeds, Tensor? DetectionLoss, Tensor? RowLinks) EmbedWithImages(Tensor inputIds, Tensor? pixelValues, IReadOnlyList<IReadOnlyList<ImageRegion>>? regions)
     {
         using var scope = NewDisposeScope();
         var embeds = language_model.Embed(inputIds);
@@ -225,7 +232,7 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
         }
         if (pixelValues is null || images == 0)
         {
-            return (embeds.MoveToOuterDisposeScope(), null);
+            return (embeds.MoveToOuterDisposeScope(), null, null);
         }
         if (pixelValues.ndim != 4 || pixelValues.shape[1] != 3 || pixelValues.shape[2] != Config.ImageSize || pixelValues.shape[3] != Config.ImageSize)
         {
@@ -236,6 +243,7 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
 
         Tensor features;
         Tensor? detectionLoss = null;
+        Tensor? rowLinks = null;
         if (detector is not null)
         {
             var maps = detector.call(pixelValues);
@@ -243,7 +251,13 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
             {
                 detectionLoss = detector.Loss(maps, regions);
             }
-            features = detector.Tokens(maps, language_model.EmbedTokens.Weight);
+            var readout = detector.Read(maps, language_model.EmbedTokens.Weight, Config.DetectorTextLinks);
+            features = readout.Tokens;
+            if (readout.TextLinks is { } links)
+            {
+                rowLinks = RowsOf(links, isImage);
+                embeds = embeds + LinksOf(rowLinks, inputIds).to(embeds.dtype);
+            }
         }
         else
         {
@@ -251,7 +265,29 @@ public sealed class TinyVlm : nn.Module<VlmInputs, VlmOutput>, IVisionLanguageMo
         }
         var flat = features.reshape(-1, features.shape[^1]).to(embeds.dtype);
         var merged = embeds.masked_scatter(isImage.unsqueeze(-1).expand_as(embeds), flat);
-        return (merged.MoveToOuterDisposeScope(), detectionLoss?.MoveToOuterDisposeScope());
+        return (merged.MoveToOuterDisposeScope(), detectionLoss?.MoveToOuterDisposeScope(), rowLinks?.MoveToOuterDisposeScope());
     }
+
+    /// <summary>Each row's text links [B, V, D]: the sum of its images' (images in row order, as placeholders come).</summary>
+    private Tensor RowsOf(Tensor imageLinks, Tensor isImage)
+    {
+        var perRow = isImage.sum(1, type: ScalarType.Int64).cpu().data<long>().Select(count => count / Config.ImageTokenCount).ToArray();
+        var images = imageLinks.shape[0];
+        var assignment = new float[perRow.Length * images];
+        long next = 0;
+        for (int row = 0; row < perRow.Length; row++)
+        {
+            for (long i = 0; i < perRow[row]; i++, next++)
+            {
+                assignment[(row * images) + next] = 1f;
+            }
+        }
+        var matrix = tensor(assignment, [perRow.Length, images], imageLinks.dtype, imageLinks.device);
+        return matrix.matmul(imageLinks.reshape(images, -1)).reshape(perRow.Length, imageLinks.shape[1], imageLinks.shape[2]);
+    }
+
+    /// <summary>The links of <paramref name="ids"/> [B, T] from each row's table [B, V, D], halved so a linked word stays mostly itself.</summary>
+    private static Tensor LinksOf(Tensor rowLinks, Tensor ids) =>
+        rowLinks.gather(1, ids.unsqueeze(-1).expand(-1, -1, rowLinks.shape[2])) * 0.5;
 
 }

@@ -55,6 +55,13 @@ public sealed record TinyVlmConfig
     /// <summary>Detections handed to the decoder per image, five tokens each (detector vision only).</summary>
     [JsonPropertyName("detector_max_objects")] public int DetectorMaxObjects { get; init; } = 4;
 
+    /// <summary>
+    /// Each text token also carries the phrase token of the detection its word names uniquely (detector vision only):
+    /// "the star" in a question then holds the star's colour, a lookup by kind the decoder did not learn on its own.
+    /// Absent in older config files, which mean off.
+    /// </summary>
+    [JsonPropertyName("detector_text_links")] public bool DetectorTextLinks { get; init; }
+
     /// <summary>Token id of each integer 0..image_size (detector vision only): the detector writes coordinates as these tokens.</summary>
     [JsonPropertyName("coordinate_token_ids")] public IReadOnlyList<int>? CoordinateTokenIds { get; init; }
 

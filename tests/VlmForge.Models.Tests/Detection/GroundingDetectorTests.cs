@@ -154,4 +154,81 @@ public class GroundingDetectorTests
         Assert.False(objective.Trainable);
         Assert.All(model.TrainableParameters(), p => Assert.Contains("lora_", p.Name));
     }
+
+    [Fact]
+    public void A_word_links_to_the_one_detection_whose_phrase_holds_it_and_a_word_of_every_phrase_links_to_none()
+    {
+        manual_seed(5);
+        var coordinates = Enumerable.Range(8, Side + 1).ToArray();
+        using var detector = new GroundingDetector(Side, 16, 60, 256, 2, coordinates, ScalarType.Float32, CPU);
+        using var scope = NewDisposeScope();
+        var table = eye(60, 256);
+        var maps = detector.call(zeros(1, 3, Side, Side));
+        // Two detections: "a red star" (words 10, 50, 55) in cell 0 and "a blue circle" (10, 51, 56) in cell 1.
+        var objectness = full_like(maps.Objectness, -20f);
+        objectness[0, 0] = tensor(20f);
+        objectness[0, 1] = tensor(20f);
+        var words = full(1, maps.Words.shape[1], 60, -20f);
+        foreach (var word in new[] { 10, 50, 55 })
+        {
+            words[0, 0, word] = tensor(20f);
+        }
+        foreach (var word in new[] { 10, 51, 56 })
+        {
+            words[0, 1, word] = tensor(20f);
+        }
+        var readout = detector.Read(new DetectorMaps(objectness, words, maps.Coordinates, maps.Features), table, withTextLinks: true);
+        var links = readout.TextLinks!;
+        Assert.Equal([1L, 60, 256], links.shape);
+
+        // The slots are ordered left to right; find each detection's phrase token by its colour word.
+        int starSlot = readout.Tokens[0, 0][50].item<float>() > 0.5f ? 0 : 1;
+        var starPhrase = readout.Tokens[0, starSlot * GroundingDetector.TokensPerObject];
+        var circlePhrase = readout.Tokens[0, (1 - starSlot) * GroundingDetector.TokensPerObject];
+        TensorAssert.Close(starPhrase, links[0, 55], atol: 1e-4, what: "\"star\" carries the star's phrase token");
+        TensorAssert.Close(starPhrase, links[0, 50], atol: 1e-4, what: "\"red\" carries the red detection's phrase token");
+        TensorAssert.Close(circlePhrase, links[0, 56], atol: 1e-4, what: "\"circle\" carries the circle's phrase token");
+        Assert.True(links[0, 10].abs().max().item<float>() < 1e-4, "\"a\", a word of both phrases, names neither detection");
+        Assert.True(links[0, 30].abs().max().item<float>() < 1e-4, "a word of no phrase links to nothing");
+        Assert.Null(detector.Read(new DetectorMaps(objectness, words, maps.Coordinates, maps.Features), table, withTextLinks: false).TextLinks);
+    }
+
+    [Fact]
+    public void With_text_links_cached_decoding_gives_the_logits_of_a_full_recompute_and_the_links_change_them()
+    {
+        var config = Config() with { DetectorTextLinks = true };
+        using var model = TestModels.Build(new ModelSetup { Mode = TrainingMode.Full }, config: config);
+        using var unlinked = TestModels.Build(new ModelSetup { Mode = TrainingMode.Full }, config: Config());
+        foreach (var m in new[] { model, unlinked })
+        {
+            using var noGradient = no_grad();
+            // Every cell detects something, with random phrase words: the links are not empty.
+            m.named_parameters().Single(p => p.name == "detector.head_out.bias").parameter[0] = tensor(10f);
+            m.eval();
+        }
+        using var scope = NewDisposeScope();
+        var batch = TestModels.Batch(config, [config.ImageTokenCount + 6, config.ImageTokenCount + 4, config.ImageTokenCount + 6]);
+        var (ids, mask) = TestModels.LeftPad(batch.InputIds, batch.AttentionMask!);
+        var prefill = model.Prefill(new VlmInputs(batch.PixelValues, ids, mask), maxNewTokens: 3);
+        using var cache = prefill.Cache;
+        var cached = new List<Tensor> { prefill.Logits };
+        var sequence = ids;
+        var sequenceMask = mask;
+        for (var step = 0; step < 3; step++)
+        {
+            var next = cached[^1].argmax(-1);
+            sequence = cat([sequence, next.unsqueeze(1)], 1);
+            sequenceMask = cat([sequenceMask, ones_like(next).unsqueeze(1)], 1);
+            cached.Add(model.DecodeStep(next, cache));
+        }
+
+        using var noGrad = no_grad();
+        var full = model.Forward(new VlmInputs(batch.PixelValues, sequence, sequenceMask)).Logits;
+        for (var step = 0; step <= 3; step++)
+        {
+            TensorAssert.Close(full.select(1, ids.shape[1] - 1 + step), cached[step], atol: 1e-4, what: $"logits of step {step}");
+        }
+        var without = unlinked.Forward(new VlmInputs(batch.PixelValues, sequence, sequenceMask)).Logits;
+        Assert.False(without.allclose(full, atol: 1e-3), "the same weights without text links give the same logits: the links did nothing");
+    }
 }
