@@ -25,16 +25,45 @@ public sealed class DefaultWorkflowEndToEndTests(ITestOutputHelper log) : IDispo
     {
         var toml = Repository.DefaultWorkflow(Path.Combine(_dir, "data"));
         toml = TomlEdit.Set(toml, "synthetic_seed", "31");
-        toml = TomlEdit.Set(toml, "synthetic_count", "160");
+        toml = TomlEdit.Set(toml, "synthetic_count", "320");
         toml = TomlEdit.Set(toml, "max_steps", "30");
-        var (values, accuracy, priors, gap) = TrainAndDiagnose(toml);
+        var (values, accuracy, priors, gap) = TrainAndDiagnose(toml, maxExamples: 0);
 
-        // Measured when this test was written: F1 1.000, VQA 0.839 against answer priors 0.217, gap +1.54 nats; the
-        // full default workflow reaches F1 1.000 and VQA 0.86 on 200 held-out examples.
+        // Measured when this test was written: F1 0.970, VQA 0.937 against answer priors 0.339, 24/24 below; the full
+        // default workflow reaches F1 1.000 and VQA 0.96 on 200 held-out examples.
         Assert.True(values.GetProperty("grounding_f1").GetDouble() >= 0.8, $"grounding F1@0.5 {values.GetProperty("grounding_f1").GetDouble():F3} should be at least 0.8");
         Assert.True(values.GetProperty("json_validity").GetDouble() >= 0.9);
-        Assert.True(accuracy >= priors + 0.3, $"VQA accuracy {accuracy:F3} should beat the answer priors ({priors:F3}) by 0.3");
+        Assert.True(accuracy >= priors + 0.45, $"VQA accuracy {accuracy:F3} should beat the answer priors ({priors:F3}) by 0.45");
         Assert.True(gap >= 0.3, $"VQA answers should depend on the image: swapped-image gap {gap:F3} nats per answer token");
+
+        // "What color is the star?" with two or three shapes in view needs a lookup by kind, which the decoder never
+        // learned before the detector's text links (about 10 of 22 right, the colour of another shape; then 35/35).
+        var (right, asked) = NamedShapeColours(Path.Combine(_dir, "runs", "e2e", "eval", "predictions.jsonl"), Path.Combine(_dir, "data", "validation.jsonl"));
+        log.WriteLine($"colour of a named shape among 2-3 shapes: {right}/{asked}");
+        Assert.True(asked >= 10, $"only {asked} colour questions about scenes of 2-3 shapes were evaluated");
+        Assert.True(right >= 0.75 * asked, $"colour of a named shape among 2-3 shapes: {right}/{asked} right (chance is about 0.4)");
+    }
+
+    /// <summary>The "What color is the &lt;shape&gt;?" answers about images of two or more shapes: right and asked.</summary>
+    private static (int Right, int Asked) NamedShapeColours(string predictionsJsonl, string validationJsonl)
+    {
+        var shapesPerImage = File.ReadLines(validationJsonl)
+            .Select(line => JsonDocument.Parse(line).RootElement)
+            .ToDictionary(r => r.GetProperty("image").GetString()!, r => r.GetProperty("phrase_grounding").GetProperty("groundings").GetArrayLength());
+        int right = 0, asked = 0;
+        foreach (var line in File.ReadLines(predictionsJsonl))
+        {
+            var row = JsonDocument.Parse(line).RootElement;
+            if (row.GetProperty("task").GetString() != "vqa"
+                || !row.GetProperty("prompt").GetString()!.Contains("What color is the", StringComparison.Ordinal)
+                || shapesPerImage[row.GetProperty("image").GetString()!] < 2)
+            {
+                continue;
+            }
+            asked++;
+            right += row.GetProperty("prediction").GetString()!.Trim() == row.GetProperty("reference").GetString()!.Trim() ? 1 : 0;
+        }
+        return (right, asked);
     }
 
     /// <summary>The same workflow from random weights (no model.path): the recipe itself learns to read images.</summary>
@@ -63,14 +92,14 @@ public sealed class DefaultWorkflowEndToEndTests(ITestOutputHelper log) : IDispo
     }
 
     /// <summary>
-    /// Trains <paramref name="toml"/> (shortened further: few evaluation examples, no mid-run validation) through the CLI,
+    /// Trains <paramref name="toml"/> (shortened further: <paramref name="maxExamples"/> evaluated, 0 = all, no mid-run validation) through the CLI,
     /// checks the run folder, and diagnoses image use: the held-out metrics, VQA accuracy, the answer priors' accuracy
     /// and the VQA swapped-image gap. The verdict must be that the model uses the images.
     /// </summary>
-    private (JsonElement Metrics, double VqaAccuracy, double Priors, double VqaGap) TrainAndDiagnose(string toml)
+    private (JsonElement Metrics, double VqaAccuracy, double Priors, double VqaGap) TrainAndDiagnose(string toml, int maxExamples = 48)
     {
         var config = Path.Combine(_dir, "vlmforge.toml");
-        File.WriteAllText(config, Shortened(toml));
+        File.WriteAllText(config, TomlEdit.Set(Shortened(toml), "max_examples", maxExamples.ToString(CultureInfo.InvariantCulture)));
         var output = new StringWriter();
         var error = new StringWriter();
 
@@ -119,11 +148,10 @@ public sealed class DefaultWorkflowEndToEndTests(ITestOutputHelper log) : IDispo
         return held.Count(p => best.TryGetValue(p.Question, out var guess) && guess == p.Answer) / (double)held.Count;
     }
 
-    /// <summary>A limited evaluation and no mid-run validation, the run written to this test's folder.</summary>
+    /// <summary>No mid-run validation, the run written to this test's folder.</summary>
     private string Shortened(string toml)
     {
         toml = TomlEdit.Set(toml, "eval_interval", "1000");
-        toml = TomlEdit.Set(toml, "max_examples", "48");
         toml = TomlEdit.Set(toml, "name", "\"e2e\"");
         toml = TomlEdit.Set(toml, "output", TomlEdit.Quoted(Path.Combine(_dir, "runs")));
         return toml;
