@@ -72,8 +72,9 @@ public static class PlanCommand
         }
 
         if (result.FamilyDefaultsNote is { } note && !json) output.WriteLine(note);
+        // With --format json the standard output is the plan alone (scripts parse it); the warning goes to stderr.
         if (PrecisionAdvice.Warning(settings) is { } slow)
-            output.WriteLine($"warning: {slow}");
+            (json ? error : output).WriteLine($"warning: {slow}");
 
         MemoryPlan plan;
         try
