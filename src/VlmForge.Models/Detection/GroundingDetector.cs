@@ -265,28 +265,32 @@ public sealed class GroundingDetector : nn.Module<Tensor, DetectorMaps>, IVision
         var pooled = nn.functional.adaptive_avg_pool2d(maps.Features.detach(), [2, 2]).flatten(2).transpose(1, 2);
         var features = feature_proj.call(pooled).to(ScalarType.Float32) + feature_position.unsqueeze(0);
         var tokens = cat([objects.reshape(n, (long)maxObjects * TokensPerObject, dimension), features], 1);
-        Tensor? links = null;
-        if (withTextLinks)
-        {
-            var probabilities = wordVectors * mask;                                                  // [N, K, V]
-            var absent = (1 - probabilities).clamp_min(0);
-            var unique = new List<Tensor>();
-            for (int slot = 0; slot < maxObjects; slot++)
-            {
-                var others = ones_like(probabilities.select(1, 0));
-                for (int other = 0; other < maxObjects; other++)
-                {
-                    if (other != slot)
-                    {
-                        others = others * absent.select(1, other);
-                    }
-                }
-                unique.Add(probabilities.select(1, slot) * others);
-            }
-            var weights = stack(unique, 1);                                                          // [N, K, V]
-            links = weights.transpose(1, 2).matmul(objects.select(2, 0)).to(ComputeDtype);          // [N, V, D]
-        }
+        var links = withTextLinks ? TextLinks(wordVectors * mask, objects.select(2, 0)).to(ComputeDtype) : null;
         return new DetectorReadout(tokens.to(ComputeDtype).MoveToOuterDisposeScope(), links?.MoveToOuterDisposeScope());
+    }
+
+    /// <summary>
+    /// Each word's link [N, V, D]: the phrase tokens [N, K, D] weighted by the probability [N, K, V] that this detection's
+    /// phrase holds the word times the probability that no other detection's does.
+    /// </summary>
+    private static Tensor TextLinks(Tensor wordProbabilities, Tensor phraseTokens)
+    {
+        var slots = (int)wordProbabilities.shape[1];
+        var absent = (1 - wordProbabilities).clamp_min(0);
+        var unique = new Tensor[slots];
+        for (int slot = 0; slot < slots; slot++)
+        {
+            var onlyHere = wordProbabilities.select(1, slot);
+            for (int other = 0; other < slots; other++)
+            {
+                if (other != slot)
+                {
+                    onlyHere = onlyHere * absent.select(1, other);
+                }
+            }
+            unique[slot] = onlyHere;
+        }
+        return stack(unique, 1).transpose(1, 2).matmul(phraseTokens);
     }
 
     /// <summary>Absolute box corners in pixels [N, cells, 4] (x1, y1, x2, y2), clamped to the image.</summary>
