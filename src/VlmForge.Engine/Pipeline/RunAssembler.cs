@@ -26,7 +26,7 @@ namespace VlmForge.Engine.Pipeline;
 /// seed with a tokenizer built from the dataset; a real family (Qwen2.5-VL, SmolVLM) is loaded from the snapshot at
 /// model.path with the snapshot's tokenizer, chat template and image processing.
 /// </summary>
-public static class RunAssembler
+internal static class RunAssembler
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 

@@ -15,7 +15,7 @@ namespace VlmForge.Engine.Families.Tiny;
 /// dataset and its model from a config sized by that vocabulary and dataset.image_size (or starts from a pretrained tiny
 /// base at model.path, <see cref="RunAssembler.TinyBaseOf"/>).
 /// </summary>
-public sealed class TinyFamily : IModelFamily
+internal sealed class TinyFamily : IModelFamily
 {
     /// <inheritdoc />
     public string Name => FamilyNames.Tiny;
