@@ -16,7 +16,7 @@ namespace VlmForge.Benchmarks.Training;
 /// of exactly one step. <see cref="EngineStep"/> is one engine optimizer step; <see cref="Data"/> and
 /// <see cref="Model"/> let a hand-written loop train the same model on the same batch.
 /// </summary>
-public sealed class TrainingRig : IDisposable
+internal sealed class TrainingRig : IDisposable
 {
     /// <summary>The root vlmforge.toml's batch size (and the examples <see cref="TinyWorkload.TrainingBatch"/> takes).</summary>
     public const int BatchSize = 16;

@@ -15,7 +15,7 @@ using static TorchSharp.torch;
 namespace VlmForge.Engine.Pipeline;
 
 /// <summary>Builds the configured model: its architecture, training mode, adapters, 4-bit base and compute dtype.</summary>
-public static class ModelFactory
+internal static class ModelFactory
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 

@@ -10,7 +10,7 @@ namespace VlmForge.Engine.Pipeline;
 /// config.json (the tiny architecture, <c>model_type</c> "vlmforge_tiny"), model.safetensors (every weight) and
 /// the tokenizer (tokenizer.json, vocab.txt). <c>vlmforge export &lt;run&gt; --merged</c> writes one from a tiny run.
 /// </summary>
-public sealed class TinyBase
+internal sealed class TinyBase
 {
     public const string ModelType = "vlmforge_tiny";
     public const string ConfigFileName = "config.json";
