@@ -1,6 +1,7 @@
 using VlmForge.Abstractions.Optimizers;
 using VlmForge.Abstractions.Precision;
 using VlmForge.Benchmarks.Support;
+using VlmForge.Engine.Families.Tiny;
 using VlmForge.Engine.Pipeline;
 using VlmForge.Engine.Reporting;
 using VlmForge.Engine.Runs;
@@ -45,7 +46,7 @@ internal sealed class TrainingRig : IDisposable
         var modelOptions = variant.ModelOptions;
         _precision = plugins.Precision(modelOptions.Precision).Create();
         var setup = ModelFactory.Setup(modelOptions, plugins, _precision.ComputeDtype, CPU);
-        Model = ModelFactory.CreateTiny(ModelFactory.TinyConfig(_workload.Tokenizer, _workload.Config.ImageSize), setup, Seed);
+        Model = TinyModel.Create(TinyModel.Config(_workload.Tokenizer, _workload.Config.ImageSize), setup, Seed);
         if (Model.ImageTokenCount != _workload.Config.ImageTokenCount)
         {
             throw new InvalidOperationException(

@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
 using VlmForge.Data.Tokenization;
+using VlmForge.Engine.Pipeline;
 using VlmForge.Models.Safetensors;
 using VlmForge.Models.Tiny;
 
-namespace VlmForge.Engine.Pipeline;
+namespace VlmForge.Engine.Families.Tiny;
 
 /// <summary>
 /// A pretrained tiny model in Hugging Face-like layout, named by <c>model.path</c> when <c>model.family = "tiny"</c>:
@@ -60,7 +61,7 @@ internal sealed class TinyBase
             {
                 throw new InvalidDataException($"model_type is \"{type}\", not \"{ModelType}\" (a real family's snapshot needs model.family = \"qwen2_5_vl\" or \"smolvlm\")");
             }
-            config = ModelFactory.LoadTinyConfig(configPath);
+            config = TinyModel.LoadConfig(configPath);
             config.Validate();
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or InvalidOperationException
