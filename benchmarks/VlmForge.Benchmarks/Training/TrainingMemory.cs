@@ -22,7 +22,7 @@ public sealed record FrozenBaseBytes(long LinearWeights, long LinearBytes, long 
 /// buffer), so the numbers are what the process holds, not formulas. They are deterministic: computing them once is
 /// enough (<c>--sizes</c>), and <see cref="LoraVsFullBenchmarks"/> shows the trainable state beside its timings.
 /// </summary>
-public static class TrainingMemory
+internal static class TrainingMemory
 {
     /// <summary>Trainable state of <paramref name="rig"/> after one engine step (so every gradient exists).</summary>
     public static TrainableStateBytes TrainableState(TrainingRig rig)

@@ -1,6 +1,7 @@
 using VlmForge.Abstractions.Optimizers;
 using VlmForge.Abstractions.Precision;
 using VlmForge.Benchmarks.Support;
+using VlmForge.Engine.Families.Tiny;
 using VlmForge.Engine.Pipeline;
 using VlmForge.Engine.Reporting;
 using VlmForge.Engine.Runs;
@@ -16,7 +17,7 @@ namespace VlmForge.Benchmarks.Training;
 /// of exactly one step. <see cref="EngineStep"/> is one engine optimizer step; <see cref="Data"/> and
 /// <see cref="Model"/> let a hand-written loop train the same model on the same batch.
 /// </summary>
-public sealed class TrainingRig : IDisposable
+internal sealed class TrainingRig : IDisposable
 {
     /// <summary>The root vlmforge.toml's batch size (and the examples <see cref="TinyWorkload.TrainingBatch"/> takes).</summary>
     public const int BatchSize = 16;
@@ -45,7 +46,7 @@ public sealed class TrainingRig : IDisposable
         var modelOptions = variant.ModelOptions;
         _precision = plugins.Precision(modelOptions.Precision).Create();
         var setup = ModelFactory.Setup(modelOptions, plugins, _precision.ComputeDtype, CPU);
-        Model = ModelFactory.CreateTiny(ModelFactory.TinyConfig(_workload.Tokenizer, _workload.Config.ImageSize), setup, Seed);
+        Model = TinyModel.Create(TinyModel.Config(_workload.Tokenizer, _workload.Config.ImageSize), setup, Seed);
         if (Model.ImageTokenCount != _workload.Config.ImageTokenCount)
         {
             throw new InvalidOperationException(

@@ -11,7 +11,7 @@ namespace VlmForge.Engine.Checkpoints;
 /// A checkpoint whose manifest is missing, unreadable or does not match its files is damaged (a crash in the middle
 /// of a save, a power loss before the data reached the disk, a full disk, a file edited or truncated since).
 /// </summary>
-public static class CheckpointManifest
+internal static class CheckpointManifest
 {
     public const string FileName = "manifest.json";
     private const int Format = 1;

@@ -18,7 +18,7 @@ namespace VlmForge.Engine.Checkpoints;
 /// leaves a half checkpoint under a real name, and resume verifies the manifest before trusting one; the newest
 /// <c>checkpoints_kept</c> and the best one are kept.
 /// </summary>
-public sealed partial class CheckpointStore : ICheckpointer
+internal sealed partial class CheckpointStore : ICheckpointer
 {
     public const string TrainableFile = "trainable.safetensors";
     public const string OptimizerFile = "optimizer.safetensors";

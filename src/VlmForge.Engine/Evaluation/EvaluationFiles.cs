@@ -23,7 +23,7 @@ namespace VlmForge.Engine.Evaluation;
 /// </list>
 /// Each file is written whole and then renamed into place; overlays of an earlier evaluation are removed first.
 /// </summary>
-public static partial class EvaluationFiles
+internal static partial class EvaluationFiles
 {
     public const string PredictionsFileName = "predictions.jsonl";
     public const string MetricsFileName = "metrics.json";

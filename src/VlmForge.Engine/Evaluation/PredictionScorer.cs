@@ -9,7 +9,7 @@ namespace VlmForge.Engine.Evaluation;
 /// its boxes mapped from the model's coordinates back to the original image's pixels and matched to the true boxes;
 /// VQA answers are compared after the VQA normalization; captions get BLEU-4.
 /// </summary>
-public static class PredictionScorer
+internal static class PredictionScorer
 {
     /// <summary>Scores <paramref name="prediction"/> for <paramref name="example"/>; <paramref name="boxes"/> is the convention the model writes boxes in.</summary>
     public static ExampleScore Score(TaskExample example, string prediction, BoxConvention boxes)

@@ -20,7 +20,7 @@ public sealed record LossResult(double Loss, long Tokens, int Examples);
 /// divided by the number of answer tokens over all batches (so it does not depend on the batch size, unlike a mean of
 /// batch means).
 /// </summary>
-public static class ValidationLoss
+internal static class ValidationLoss
 {
     /// <summary>Computes the loss without gradients, in evaluation mode.</summary>
     public static LossResult Compute(GenerationContext context, PreparedImageCache images, IReadOnlyList<TaskExample> examples, int batchSize)

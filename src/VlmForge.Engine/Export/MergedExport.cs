@@ -70,13 +70,15 @@ public static class MergedExport
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.CheckExamples);
         var examples = CheckExamples(context, options);
         var (target, partial) = PartialFolder(options);
-        var family = context.FamilyModel;
-        var snapshot = context.Snapshot;
-        if (family is null || snapshot is null)
-        {
-            return TinyExport.Run(context, examples, target, partial, options, log);
-        }
+        var run = context.FamilyRun
+            ?? throw new WorkflowException($"{context.Folder.Path} holds neither a real family's nor a tiny model; there is nothing to export.");
+        return run.Export(context, examples, target, partial, options, log);
+    }
 
+    /// <summary>A real family's export: the snapshot's files with LoRA merged into its weights, checked against the adapter model.</summary>
+    internal static MergedExportResult Snapshot(RunContext context, FamilyModel family, FamilySnapshot snapshot, IReadOnlyList<TaskExample> examples,
+        string target, string partial, MergedExportOptions options, TextWriter log)
+    {
         ScalarType dtype;
         var files = new List<string>();
         using (var weights = snapshot.Folder.OpenWeights())

@@ -8,7 +8,7 @@ namespace VlmForge.Engine.Families;
 /// A model family, as <c>model.family</c> names it: the built-in tiny model (<see cref="Tiny.TinyFamily"/>) or a real
 /// family that loads a local Hugging Face snapshot (<see cref="ISnapshotFamily"/>, the kind a family from outside the
 /// engine implements). Every family is registered in <see cref="ModelFamilyRegistry"/>; the planner and the run ask the
-/// registered family instead of switching on its name.
+/// registered family instead of switching on its name (the run through <see cref="OpenRun"/>).
 /// </summary>
 public interface IModelFamily
 {
@@ -22,4 +22,8 @@ public interface IModelFamily
     /// <summary>The planner's view of the workflow's model: its shape, image sizing and token counting.</summary>
     /// <exception cref="Planning.PlanningException">The model cannot be planned; the message names the setting.</exception>
     internal PlannedModel Plan(PlanRequest request);
+
+    /// <summary>What a run of the workflow needs from the family: its conventions, tokenizer, model and export.</summary>
+    /// <exception cref="WorkflowException">model.path is missing or does not fit model.family.</exception>
+    internal FamilyRun OpenRun(WorkflowSettings settings);
 }

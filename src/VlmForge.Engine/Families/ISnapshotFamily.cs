@@ -13,8 +13,9 @@ namespace VlmForge.Engine.Families;
 /// A real model family: a local Hugging Face snapshot (<c>model.path</c>) with a config.json of its <c>model_type</c>.
 /// Everything the engine needs to know about it is here: its names, config.json parsing (which builds the model,
 /// <see cref="IFamilyConfig.CreateModel"/>), its chat template, the planner's shapes, image sizing and data
-/// conventions, and the snapshot's image-processing checks. How a run opens the snapshot and how the planner plans it
-/// are the same for every snapshot family (<see cref="FamilySnapshot.Open"/>, <see cref="SnapshotModelPlanner"/>). A
+/// conventions, and the snapshot's image-processing checks. How a run opens the snapshot, how the planner plans it and
+/// what a run takes from it are the same for every snapshot family (<see cref="FamilySnapshot.Open"/>,
+/// <see cref="SnapshotModelPlanner"/>, <see cref="SnapshotRun"/>). A
 /// family registers once (<see cref="ModelFamilyRegistry.Register"/>); nothing else switches on the family.
 /// </summary>
 public interface ISnapshotFamily : IModelFamily
@@ -69,4 +70,9 @@ public interface ISnapshotFamily : IModelFamily
 
     /// <inheritdoc />
     PlannedModel IModelFamily.Plan(PlanRequest request) => SnapshotModelPlanner.Plan(request);
+
+    /// <inheritdoc />
+    FamilyRun IModelFamily.OpenRun(WorkflowSettings settings) =>
+        new SnapshotRun(((IModelFamily)this).OpenSnapshot(settings)
+                        ?? throw new WorkflowException($"model.family = \"{Name}\" opened no snapshot at model.path."));
 }

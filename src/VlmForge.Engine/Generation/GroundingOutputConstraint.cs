@@ -17,7 +17,7 @@ namespace VlmForge.Engine.Generation;
 /// </list>
 /// One instance per row being generated; <see cref="Reset"/> makes it reusable for the next prompt.
 /// </summary>
-public sealed class GroundingOutputConstraint
+internal sealed class GroundingOutputConstraint
 {
     private readonly GroundingDecodingConstraint _decoding;
     private readonly string?[] _tokenTexts;

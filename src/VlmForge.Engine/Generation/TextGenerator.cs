@@ -19,7 +19,7 @@ namespace VlmForge.Engine.Generation;
 /// The model must be in evaluation mode (<c>model.train(false)</c>). Every tensor of a call lives in its dispose
 /// scopes, so memory stays flat over any number of calls.
 /// </remarks>
-public sealed class TextGenerator
+internal sealed class TextGenerator
 {
     private readonly IVisionLanguageModel _model;
     private readonly ITextTokenizer _tokenizer;

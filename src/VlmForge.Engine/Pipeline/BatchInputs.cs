@@ -9,7 +9,7 @@ using static TorchSharp.torch;
 namespace VlmForge.Engine.Pipeline;
 
 /// <summary>A collated batch as the model's inputs on a device: one place that carries every field (images' own sizes too).</summary>
-public static class BatchInputs
+internal static class BatchInputs
 {
     /// <param name="batch">The collated batch.</param>
     /// <param name="device">Where the model's weights are.</param>

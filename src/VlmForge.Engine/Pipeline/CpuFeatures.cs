@@ -1,7 +1,7 @@
 namespace VlmForge.Engine.Pipeline;
 
 /// <summary>What the CPU offers for 16-bit math, read from /proc/cpuinfo on Linux.</summary>
-public static class CpuFeatures
+internal static class CpuFeatures
 {
     private static readonly Lazy<bool?> NativeBf16 = new(ReadNativeBf16);
 

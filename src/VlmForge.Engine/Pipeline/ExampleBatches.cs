@@ -12,7 +12,7 @@ namespace VlmForge.Engine.Pipeline;
 /// Task examples as training batches: encoded once, images prepared once (cached), order shuffled per epoch from
 /// the seed, so batch (epoch, step) is the same on every run and after a resume.
 /// </summary>
-public sealed class ExampleBatches : ITrainingData
+internal sealed class ExampleBatches : ITrainingData
 {
     private readonly IReadOnlyList<TaskExample> _examples;
     private readonly EncodedExample[] _encoded;

@@ -3,6 +3,7 @@ using VlmForge.Data.Families;
 using VlmForge.Data.Geometry;
 using VlmForge.Data.Images;
 using VlmForge.Data.Tokenization;
+using VlmForge.Engine.Families;
 using VlmForge.Engine.Plugins;
 using VlmForge.Engine.Runs;
 using VlmForge.Models.Families;
@@ -26,7 +27,10 @@ public sealed class RunContext : IDisposable
     /// <summary>The real family's snapshot (model.path); null for the tiny model.</summary>
     public FamilySnapshot? Snapshot { get; init; }
 
-    /// <summary>The tiny tokenizer built for the run, or the snapshot's tokenizer.</summary>
+    /// <summary>What the run takes from its family (<see cref="RunAssembler.Open"/>): its model's export among others.</summary>
+    internal FamilyRun? FamilyRun { get; init; }
+
+    /// <summary>The tokenizer of the run's family (the tiny tokenizer built for the run, or the snapshot's).</summary>
     public required ITextTokenizer Tokenizer { get; init; }
     public required IVisionLanguageModel Model { get; init; }
     public required Device Device { get; init; }

@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace VlmForge.Engine.Pipeline;
 
 /// <summary>Resolves <c>run.device</c> and <c>run.threads</c>.</summary>
-public static class DeviceSelection
+internal static class DeviceSelection
 {
     public static Device Resolve(RunDevice device) => device switch
     {

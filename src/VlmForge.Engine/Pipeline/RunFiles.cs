@@ -4,7 +4,7 @@ using VlmForge.Models.Peft;
 namespace VlmForge.Engine.Pipeline;
 
 /// <summary>Where a run keeps what is needed to rebuild its model later (resume, eval, generate).</summary>
-public static class RunFiles
+internal static class RunFiles
 {
     public static string TokenizerFolder(RunFolder run) => Path.Combine(run.Path, "tokenizer");
     public static string ModelConfig(RunFolder run) => Path.Combine(run.ModelPath, "config.json");

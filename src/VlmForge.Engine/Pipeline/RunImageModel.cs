@@ -13,7 +13,7 @@ namespace VlmForge.Engine.Pipeline;
 /// describes only the square default), and a run's smart-resized size need not be square; this reports the run's count
 /// so the encoder and generation agree with the pixels the model is given. Everything else is the family model's.
 /// </summary>
-public sealed class RunImageModel : IVisionLanguageModel
+internal sealed class RunImageModel : IVisionLanguageModel
 {
     public RunImageModel(FamilyModel model, int imageTokenCount, int imageSize)
     {

@@ -1,4 +1,3 @@
-using VlmForge.Data.Tokenization;
 using VlmForge.Engine.Checkpoints;
 using VlmForge.Engine.Plugins;
 using VlmForge.Engine.Runs;
@@ -18,30 +17,12 @@ public static class RunLoader
         ArgumentNullException.ThrowIfNull(plugins);
         var folder = RunFolder.Open(runPath);
         var settings = WorkflowLoader.LoadFile(folder.ConfigPath, plugins).GetSettingsOrThrow();
-        var snapshot = RunAssembler.Snapshot(settings);
-        ITextTokenizer tokenizer;
-        RunConventions conventions;
-        WorkflowDataset? dataset = null;
-        if (snapshot is null)
-        {
-            var tokenizerFolder = RunFiles.TokenizerFolder(folder);
-            if (!Directory.Exists(tokenizerFolder))
-                throw new WorkflowException($"{folder.Path} has no tokenizer/ folder; it was not written by `vlmforge train`.");
-            tokenizer = TinyTokenizer.Load(tokenizerFolder);
-            conventions = RunAssembler.TinyConventions(settings);
-            if (log is not null) dataset = WorkflowDataset.Load(settings, conventions, log);
-        }
-        else
-        {
-            tokenizer = snapshot.Tokenizer;
-            // The run's own image sizing (per image for Qwen2.5-VL), so the dataset's answers' boxes are in the
-            // coordinates the model learned.
-            var (trained, resize) = RunAssembler.RecordedImages(folder);
-            conventions = snapshot.Conventions(trained, resize);
-            if (log is not null) dataset = WorkflowDataset.Load(settings, conventions, log);
-        }
+        var run = RunAssembler.Open(settings);
+        var tokenizer = run.TrainedTokenizer(folder);
+        var conventions = run.TrainedConventions(settings, folder);
+        var dataset = log is null ? null : WorkflowDataset.Load(settings, conventions, log);
 
-        var context = RunAssembler.Assemble(settings, folder, plugins, tokenizer, snapshot, conventions, dataset, writeModelConfig: false);
+        var context = RunAssembler.Assemble(settings, folder, plugins, tokenizer, run, conventions, dataset, writeModelConfig: false);
         try
         {
             LoadTrainedWeights(context);

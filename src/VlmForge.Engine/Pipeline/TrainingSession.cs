@@ -7,6 +7,7 @@ using VlmForge.Data.Tasks;
 using VlmForge.Data.Tokenization;
 using VlmForge.Engine.Checkpoints;
 using VlmForge.Engine.Evaluation;
+using VlmForge.Engine.Families;
 using VlmForge.Engine.Reporting;
 using VlmForge.Engine.Runs;
 using VlmForge.Engine.Runtime;
@@ -58,7 +59,7 @@ public static class TrainingSession
         bool resuming = request.ResumeFolder is not null;
         RunFolder folder;
         WorkflowSettings settings;
-        FamilySnapshot? snapshot;
+        FamilyRun run;
         string? checkpoint = null;
         WorkflowDataset? dataset = null;
         if (resuming)
@@ -75,14 +76,14 @@ public static class TrainingSession
                               "in the same folder with its config.toml (its metrics are rewritten).");
                 resuming = false;
             }
-            snapshot = RunAssembler.Snapshot(settings);
+            run = RunAssembler.Open(settings);
         }
         else
         {
             var given = request.Settings ?? throw new ArgumentException("A new run needs settings.", nameof(request));
-            snapshot = RunAssembler.Snapshot(given); // a missing or wrong model.path fails before any folder is made
+            run = RunAssembler.Open(given); // a missing or wrong model.path fails before any folder is made
             // So do bad records under on_error = "fail": every image is decoded before the folder exists.
-            dataset = WorkflowDataset.Load(given, RunAssembler.ConventionsFor(given, snapshot), log);
+            dataset = WorkflowDataset.Load(given, run.ConventionsFor(given), log);
             var output = given.ResolvePath(given.Run.Output);
             var name = given.Run.Name.Length > 0
                 ? given.Run.Name
@@ -95,51 +96,14 @@ public static class TrainingSession
                 [$"Resolved configuration of run {name}.", $"Source: {request.ConfigSource} (sha256 {request.ConfigSha256})"]);
             log.WriteLine($"run folder: {folder.Path}");
         }
-        if (snapshot is not null)
-            log.WriteLine($"model: {snapshot.Config.Family} snapshot {snapshot.Path}");
+        run.DescribeModel(log);
 
-        dataset ??= WorkflowDataset.Load(settings, RunAssembler.ConventionsFor(settings, snapshot), log);
+        dataset ??= WorkflowDataset.Load(settings, run.ConventionsFor(settings), log);
         dataset.WriteSkipped(Path.Combine(folder.Path, WorkflowDataset.SkippedFileName));
-        if (snapshot is not null)
-        {
-            var now = dataset.Conventions;
-            if (resuming && RunAssembler.RecordedImages(folder) is var (size, resize)
-                && (resize != now.Resize || (!now.PerImage && size != now.ModelImage)))
-                throw new WorkflowException(
-                    $"{folder.Path} trained on images of {size} px ({resize}), but its dataset now gives {now.ModelImage} px ({now.Resize}); " +
-                    "resume with the dataset and snapshot the run started with.");
-            log.WriteLine(now.PerImage
-                ? $"images: each sized on its own ({now.Resize}), the largest {now.ModelImage} px"
-                : now.Split
-                    ? $"images: split into {now.ModelImage} px tiles and a global view ({now.Resize}); boxes in pixels of the global view ({now.Conventions.Boxes.Name})"
-                    : $"images: {now.ModelImage} px ({now.Conventions.Boxes.Name})");
-        }
-        ITextTokenizer tokenizer;
-        if (snapshot is not null)
-        {
-            tokenizer = snapshot.Tokenizer;
-        }
-        else if (resuming)
-        {
-            tokenizer = TinyTokenizer.Load(RunFiles.TokenizerFolder(folder));
-        }
-        else if (RunAssembler.TinyBaseOf(settings) is { } pretrained)
-        {
-            // The base's weights are tied to its token ids: the run keeps its tokenizer (words it lacks are spelled in characters).
-            var baseTokenizer = pretrained.LoadTokenizer();
-            baseTokenizer.Save(RunFiles.TokenizerFolder(folder));
-            tokenizer = baseTokenizer;
-            log.WriteLine($"model: the tiny base at {pretrained.Path}");
-        }
-        else
-        {
-            var tiny = TinyTokenizer.Build(TaskExampleBuilder.Texts(dataset.Train, settings.Prompt.System),
-                new TinyTokenizerOptions { MaxNumber = settings.Dataset.ImageSize });
-            tiny.Save(RunFiles.TokenizerFolder(folder));
-            tokenizer = tiny;
-        }
+        run.CheckImages(folder, dataset.Conventions, resuming, log);
+        var tokenizer = run.TrainingTokenizer(settings, folder, dataset.Train, resuming, log);
 
-        using var context = RunAssembler.Assemble(settings, folder, request.Plugins, tokenizer, snapshot, dataset.Conventions, dataset,
+        using var context = RunAssembler.Assemble(settings, folder, request.Plugins, tokenizer, run, dataset.Conventions, dataset,
             writeModelConfig: !resuming);
         var model = context.Model;
         var parameters = model.DescribeParameters();

@@ -13,7 +13,7 @@ namespace VlmForge.Engine.Pipeline;
 /// language model starts: the decoder then reads informative image tokens from its first step instead of learning to do
 /// without them. Images are drawn in a seeded order, so the same run gives the same weights.
 /// </summary>
-public static class VisionWarmup
+internal static class VisionWarmup
 {
     public static void Run(
         IVisionObjective objective, IReadOnlyList<(PreparedImage Image, IReadOnlyList<RegionAnnotation> Regions)> images,

@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 namespace VlmForge.Engine.Pipeline;
 
 /// <summary>Presents a vision-language model to the trainer: batches move to the model's device, the loss comes back.</summary>
-public sealed class VlmTrainingModel : ITrainableModel
+internal sealed class VlmTrainingModel : ITrainableModel
 {
     private readonly IVisionLanguageModel _model;
     private readonly Device _device;

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace VlmForge.Engine.Planning;
 
 /// <summary>Sizes and counts as the plan prints them, in the invariant culture.</summary>
-public static class Quantities
+internal static class Quantities
 {
     /// <summary>Bytes per GiB; GPU memory is sized in these (a "24 GB" card holds 24 GiB).</summary>
     public const double BytesPerGiB = 1024.0 * 1024 * 1024;

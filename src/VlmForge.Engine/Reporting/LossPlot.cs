@@ -5,7 +5,7 @@ using VlmForge.Engine.Runs;
 namespace VlmForge.Engine.Reporting;
 
 /// <summary>Draws loss.png: training loss per step (raw and smoothed) and validation loss per evaluation.</summary>
-public static class LossPlot
+internal static class LossPlot
 {
     public const int Width = 900;
     public const int Height = 520;

@@ -5,7 +5,7 @@ using VlmForge.Models.Inspection;
 namespace VlmForge.Engine.Reporting;
 
 /// <summary><c>runs/&lt;name&gt;/parameters.json</c>: the parameter table training prints, kept for the run report.</summary>
-public static class ParameterFile
+internal static class ParameterFile
 {
     public const string FileName = "parameters.json";
 

@@ -5,7 +5,7 @@ using System.Text;
 namespace VlmForge.Engine.Reporting;
 
 /// <summary>A small line chart as inline SVG (no script, no network), for the run report.</summary>
-public static class SvgChart
+internal static class SvgChart
 {
     private const int Width = 460;
     private const int Height = 220;

@@ -18,7 +18,7 @@ namespace VlmForge.Engine.Runs;
 /// again under the same name (before, the half-made folder blocked that).</item>
 /// </list>
 /// </summary>
-public static class RunFailure
+internal static class RunFailure
 {
     /// <summary>Cleans up or marks <paramref name="folder"/> after <paramref name="error"/>, saying what it did on <paramref name="log"/>.</summary>
     /// <param name="folder">The run's folder.</param>

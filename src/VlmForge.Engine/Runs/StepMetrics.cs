@@ -13,7 +13,7 @@ namespace VlmForge.Engine.Runs;
 /// <param name="TokensPerSecond">Input tokens per second of this step (wall clock; not reproducible).</param>
 /// <param name="MemoryMegabytes">Resident memory of the process after the step (not reproducible).</param>
 /// <param name="AuxiliaryLoss">The vision side's own loss this step (the tiny model's detector), when the model has one.</param>
-public sealed record StepMetrics(
+internal sealed record StepMetrics(
     long Step,
     int Epoch,
     double Loss,

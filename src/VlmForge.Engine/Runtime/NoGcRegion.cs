@@ -15,7 +15,7 @@ namespace VlmForge.Engine.Runtime;
 /// each decoding step runs inside one; if the step allocates more than the budget the runtime ends the region
 /// itself, and the step simply continues unprotected.
 /// </remarks>
-public readonly struct NoGcRegion : IDisposable
+internal readonly struct NoGcRegion : IDisposable
 {
     /// <summary>Managed bytes a region may allocate before the runtime ends it.</summary>
     public const long DefaultBudget = 64L * 1024 * 1024;

@@ -4,7 +4,7 @@ namespace VlmForge.Engine.Training;
 /// Stops training when a validation metric has not improved by at least <c>min_delta</c> for <c>patience</c>
 /// evaluations in a row (the page's advice: stop when validation stops improving for 10-20 epochs).
 /// </summary>
-public sealed class EarlyStopping
+internal sealed class EarlyStopping
 {
     public EarlyStopping(bool higherIsBetter, int patience, double minDelta)
     {

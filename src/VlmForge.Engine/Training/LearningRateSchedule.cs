@@ -7,7 +7,7 @@ namespace VlmForge.Engine.Training;
 /// <c>(u + 1) / warmup</c> so the first update already learns (Hugging Face's warmup starts at exactly zero,
 /// which wastes an update).
 /// </summary>
-public sealed class LearningRateSchedule
+internal sealed class LearningRateSchedule
 {
     public LearningRateSchedule(LrSchedule kind, double peak, long totalUpdates, long warmupUpdates)
     {

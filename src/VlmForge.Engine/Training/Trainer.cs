@@ -16,7 +16,7 @@ namespace VlmForge.Engine.Training;
 /// every <c>gradient_accumulation</c> steps at the scheduled rate, non-finite steps caught, validation, early
 /// stopping and checkpoints at their intervals, one metrics line per step.
 /// </summary>
-public sealed class Trainer
+internal sealed class Trainer
 {
     private readonly ITrainableModel _model;
     private readonly ITrainingData _data;

@@ -35,7 +35,7 @@ public interface IValidator
 }
 
 /// <summary>Persists and restores checkpoints; the trainer decides when.</summary>
-public interface ICheckpointer
+internal interface ICheckpointer
 {
     /// <summary>Writes a checkpoint for <paramref name="state"/> atomically; <paramref name="isBest"/> marks it to be kept as the best.</summary>
     void Save(TrainerState state, bool isBest);

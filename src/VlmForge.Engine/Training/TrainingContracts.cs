@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace VlmForge.Engine.Training;
 
 /// <summary>The training examples in a deterministic, seedable order that can be resumed at any step.</summary>
-public interface ITrainingData
+internal interface ITrainingData
 {
     /// <summary>Examples per epoch.</summary>
     int Count { get; }
@@ -14,7 +14,7 @@ public interface ITrainingData
 }
 
 /// <summary>What the trainer needs from a model.</summary>
-public interface ITrainableModel
+internal interface ITrainableModel
 {
     /// <summary>Parameters the optimizer updates (fp32 master weights).</summary>
     IReadOnlyList<VlmForge.Abstractions.Optimizers.NamedParameter> TrainableParameters { get; }
@@ -30,7 +30,7 @@ public interface ITrainableModel
 /// What one batch costs: the language model's mean cross-entropy over its loss tokens, and the auxiliary loss a model's
 /// vision side trains on (the tiny model's detector), if any. The optimizer minimises their sum; metrics report each.
 /// </summary>
-public sealed record TrainingLoss(Tensor LanguageModel, Tensor? Auxiliary = null)
+internal sealed record TrainingLoss(Tensor LanguageModel, Tensor? Auxiliary = null)
 {
     /// <summary>The sum the gradients come from.</summary>
     public Tensor Objective => Auxiliary is null ? LanguageModel : LanguageModel + Auxiliary;

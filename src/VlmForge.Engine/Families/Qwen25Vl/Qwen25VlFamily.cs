@@ -14,7 +14,7 @@ namespace VlmForge.Engine.Families.Qwen25Vl;
 /// Qwen2.5-VL: images of any size whose sides are multiples of the patch x merge factor (28), each smart-resized on its
 /// own as Qwen's processor does (<see cref="Qwen25VlImageSizing"/>), CLIP statistics, boxes in pixels of the resized image.
 /// </summary>
-public sealed class Qwen25VlFamily : ISnapshotFamily
+internal sealed class Qwen25VlFamily : ISnapshotFamily
 {
     /// <summary>Qwen's processor settings file; its min_pixels / max_pixels bound the smart resize.</summary>
     public const string PreprocessorConfigFileName = ProcessorConfigFile.FileName;

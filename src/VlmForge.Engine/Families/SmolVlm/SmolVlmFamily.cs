@@ -14,7 +14,7 @@ namespace VlmForge.Engine.Families.SmolVlm;
 /// (<see cref="ReadSplitting"/>), otherwise one global square image of the encoder's size; mean/std 0.5; boxes in pixels
 /// of the encoder-size square (the global view) either way.
 /// </summary>
-public sealed class SmolVlmFamily : ISnapshotFamily
+internal sealed class SmolVlmFamily : ISnapshotFamily
 {
     /// <inheritdoc />
     public string Name => ModelFamilies.SmolVlm;

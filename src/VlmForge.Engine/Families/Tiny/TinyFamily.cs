@@ -13,15 +13,18 @@ namespace VlmForge.Engine.Families.Tiny;
 /// <summary>
 /// VlmForge's own small LLaVA-style model (<c>model.family = "tiny"</c>): no snapshot; a run builds its tokenizer from the
 /// dataset and its model from a config sized by that vocabulary and dataset.image_size (or starts from a pretrained tiny
-/// base at model.path, <see cref="RunAssembler.TinyBaseOf"/>).
+/// base at model.path); what a run takes from it is <see cref="TinyRun"/>.
 /// </summary>
-public sealed class TinyFamily : IModelFamily
+internal sealed class TinyFamily : IModelFamily
 {
     /// <inheritdoc />
     public string Name => FamilyNames.Tiny;
 
     /// <inheritdoc />
     public FamilySnapshot? OpenSnapshot(WorkflowSettings settings) => null;
+
+    /// <inheritdoc />
+    FamilyRun IModelFamily.OpenRun(WorkflowSettings settings) => new TinyRun();
 
     /// <summary>The tiny config at dataset.image_size with the tokenizer `train` would build from the dataset.</summary>
     PlannedModel IModelFamily.Plan(PlanRequest request)

@@ -9,7 +9,7 @@ namespace VlmForge.Engine.Planning.Architecture;
 /// The <see cref="ModelShape"/> of each family, from its config record: the same layers, names and widths the engine's
 /// modules are built with (Qwen25VlModel, SmolVlmModel, TinyVlm), so parameter counts follow from config.json values.
 /// </summary>
-public static class ModelShapes
+internal static class ModelShapes
 {
     /// <summary>The shape of a real family's config (a preset's or a snapshot's config.json), as its registered family gives it.</summary>
     /// <param name="config">The parsed config.</param>

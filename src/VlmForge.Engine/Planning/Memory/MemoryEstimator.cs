@@ -16,7 +16,7 @@ namespace VlmForge.Engine.Planning.Memory;
 /// kept is still alive and the loss's logits buffers are largest; with gradient checkpointing the recomputed layer adds
 /// only what it needs beyond those buffers, which are freed by then.
 /// </remarks>
-public static class MemoryEstimator
+internal static class MemoryEstimator
 {
     /// <summary>
     /// CUDA context, kernel images and cuBLAS/cuDNN workspaces: what a PyTorch process holds on the GPU before its first

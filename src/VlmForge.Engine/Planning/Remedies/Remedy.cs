@@ -34,4 +34,4 @@ public sealed record Remedy(RemedyKind Kind, string Title, string Change, Memory
 /// <param name="Size">The model.size value.</param>
 /// <param name="Label">What it is, for example "Qwen/Qwen2.5-VL-3B-Instruct".</param>
 /// <param name="Shape">Its architecture.</param>
-public sealed record SmallerModel(string Size, string Label, Architecture.ModelShape Shape);
+internal sealed record SmallerModel(string Size, string Label, Architecture.ModelShape Shape);

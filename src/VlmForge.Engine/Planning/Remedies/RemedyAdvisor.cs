@@ -9,7 +9,7 @@ namespace VlmForge.Engine.Planning.Remedies;
 /// the ones before, until the estimate is within 80% of the GPU. A remedy that is already in place is skipped. Remedies
 /// after the batch one also pick the largest batch that then fits, keeping the effective batch.
 /// </summary>
-public static class RemedyAdvisor
+internal static class RemedyAdvisor
 {
     /// <summary>Largest batch size the batch search tries.</summary>
     public const int MaxBatchSize = 4096;

@@ -1,16 +1,17 @@
 using System.Text.Json.Nodes;
 using VlmForge.Data.Tokenization;
+using VlmForge.Engine.Pipeline;
 using VlmForge.Models.Safetensors;
 using VlmForge.Models.Tiny;
 
-namespace VlmForge.Engine.Pipeline;
+namespace VlmForge.Engine.Families.Tiny;
 
 /// <summary>
 /// A pretrained tiny model in Hugging Face-like layout, named by <c>model.path</c> when <c>model.family = "tiny"</c>:
 /// config.json (the tiny architecture, <c>model_type</c> "vlmforge_tiny"), model.safetensors (every weight) and
 /// the tokenizer (tokenizer.json, vocab.txt). <c>vlmforge export &lt;run&gt; --merged</c> writes one from a tiny run.
 /// </summary>
-public sealed class TinyBase
+internal sealed class TinyBase
 {
     public const string ModelType = "vlmforge_tiny";
     public const string ConfigFileName = "config.json";
@@ -60,7 +61,7 @@ public sealed class TinyBase
             {
                 throw new InvalidDataException($"model_type is \"{type}\", not \"{ModelType}\" (a real family's snapshot needs model.family = \"qwen2_5_vl\" or \"smolvlm\")");
             }
-            config = ModelFactory.LoadTinyConfig(configPath);
+            config = TinyModel.LoadConfig(configPath);
             config.Validate();
         }
         catch (Exception e) when (e is System.Text.Json.JsonException or InvalidDataException or InvalidOperationException

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using TorchSharp;
 using VlmForge.Data.Tasks;
 using VlmForge.Data.Tokenization;
+using VlmForge.Engine.Export;
 using VlmForge.Engine.Pipeline;
 using VlmForge.Models.Export;
 using VlmForge.Models.Safetensors;
@@ -11,7 +12,7 @@ using VlmForge.Models.Training;
 using VlmForge.Settings;
 using static TorchSharp.torch;
 
-namespace VlmForge.Engine.Export;
+namespace VlmForge.Engine.Families.Tiny;
 
 /// <summary>
 /// <c>vlmforge export</c> of a tiny run: a <see cref="TinyBase"/> folder (config.json, model.safetensors with LoRA
@@ -53,7 +54,7 @@ internal static class TinyExport
 
         var reference = MergedExport.Logits(context, model, examples, context.Device);
         var setup = new ModelSetup { Mode = TrainingMode.Full, Device = context.Device };
-        using var reloaded = (TinyVlm)ModelFactory.CreateTiny(model.Config, setup, context.Settings.Training.Seed, TinyBase.Open(partial));
+        using var reloaded = (TinyVlm)TinyModel.Create(model.Config, setup, context.Settings.Training.Seed, TinyBase.Open(partial));
         var actual = MergedExport.Logits(context, reloaded, examples, context.Device);
         bool allFloat32 = dtype == ScalarType.Float32 && model.Setup.ComputeDtype == ScalarType.Float32;
         var check = MergedExport.Compare(reference, actual, examples.Count, options.Tolerance ?? (allFloat32 ? MergedExport.Float32Tolerance : MergedExport.HalfTolerance));
