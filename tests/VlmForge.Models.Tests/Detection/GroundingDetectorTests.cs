@@ -1,5 +1,6 @@
 using VlmForge.Models.Detection;
 using VlmForge.Models.Modeling;
+using VlmForge.Models.Tests.Families;
 using VlmForge.Models.Tests.Support;
 using VlmForge.Models.Tiny;
 using VlmForge.Models.Training;
@@ -206,29 +207,13 @@ public class GroundingDetectorTests
             m.named_parameters().Single(p => p.name == "detector.head_out.bias").parameter[0] = tensor(10f);
             m.eval();
         }
-        using var scope = NewDisposeScope();
         var batch = TestModels.Batch(config, [config.ImageTokenCount + 6, config.ImageTokenCount + 4, config.ImageTokenCount + 6]);
-        var (ids, mask) = TestModels.LeftPad(batch.InputIds, batch.AttentionMask!);
-        var prefill = model.Prefill(new VlmInputs(batch.PixelValues, ids, mask), maxNewTokens: 3);
-        using var cache = prefill.Cache;
-        var cached = new List<Tensor> { prefill.Logits };
-        var sequence = ids;
-        var sequenceMask = mask;
-        for (var step = 0; step < 3; step++)
-        {
-            var next = cached[^1].argmax(-1);
-            sequence = cat([sequence, next.unsqueeze(1)], 1);
-            sequenceMask = cat([sequenceMask, ones_like(next).unsqueeze(1)], 1);
-            cached.Add(model.DecodeStep(next, cache));
-        }
+        FamilyGeneration.AssertCacheMatchesRecompute(model, batch, steps: 3, tolerance: 1e-4);
 
+        using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        var full = model.Forward(new VlmInputs(batch.PixelValues, sequence, sequenceMask)).Logits;
-        for (var step = 0; step <= 3; step++)
-        {
-            TensorAssert.Close(full.select(1, ids.shape[1] - 1 + step), cached[step], atol: 1e-4, what: $"logits of step {step}");
-        }
-        var without = unlinked.Forward(new VlmInputs(batch.PixelValues, sequence, sequenceMask)).Logits;
+        var full = model.Forward(batch).Logits;
+        var without = unlinked.Forward(batch).Logits;
         Assert.False(without.allclose(full, atol: 1e-3), "the same weights without text links give the same logits: the links did nothing");
     }
 }

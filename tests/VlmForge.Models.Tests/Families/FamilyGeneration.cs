@@ -5,13 +5,13 @@ using static TorchSharp.torch;
 
 namespace VlmForge.Models.Tests.Families;
 
-/// <summary>Cached greedy decoding against a full recompute of every prefix, for any family.</summary>
+/// <summary>Cached greedy decoding against a full recompute of every prefix, for any model (the families and tiny).</summary>
 internal static class FamilyGeneration
 {
     /// <summary>Left-pads <paramref name="batch"/>, prefills, decodes <paramref name="steps"/> greedy tokens, and compares every step with a full forward.</summary>
-    public static void AssertCacheMatchesRecompute(FamilyModel model, VlmInputs batch, int steps, double tolerance)
+    public static void AssertCacheMatchesRecompute(IVisionLanguageModel model, VlmInputs batch, int steps, double tolerance)
     {
-        model.eval();
+        (model as TorchSharp.torch.nn.Module)?.eval();
         using var scope = NewDisposeScope();
         var (ids, mask) = TestModels.LeftPad(batch.InputIds, batch.AttentionMask!);
         var prefill = model.Prefill(new VlmInputs(batch.PixelValues, ids, mask), maxNewTokens: steps);
