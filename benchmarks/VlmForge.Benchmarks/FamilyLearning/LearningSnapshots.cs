@@ -40,12 +40,7 @@ internal static class LearningSnapshots
     /// </summary>
     private static void Qwen(JsonObject json, int patch)
     {
-        json["hidden_size"] = 64;
-        json["intermediate_size"] = 128;
-        json["num_attention_heads"] = 4;
-        json["num_key_value_heads"] = 2;
-        json["num_hidden_layers"] = 2;
-        json["max_position_embeddings"] = 512;
+        Decoder(json);
         json["rope_scaling"] = new JsonObject { ["type"] = "mrope", ["mrope_section"] = new JsonArray(2, 3, 3) };
         var vision = json["vision_config"]!.AsObject();
         vision["depth"] = 2;
@@ -64,13 +59,8 @@ internal static class LearningSnapshots
     {
         json["scale_factor"] = 2;
         var text = json["text_config"]!.AsObject();
-        text["hidden_size"] = 64;
-        text["intermediate_size"] = 128;
-        text["num_attention_heads"] = 4;
-        text["num_key_value_heads"] = 2;
+        Decoder(text);
         text["head_dim"] = 16;
-        text["num_hidden_layers"] = 2;
-        text["max_position_embeddings"] = 512;
         var vision = json["vision_config"]!.AsObject();
         vision["hidden_size"] = 64;
         vision["intermediate_size"] = 128;
@@ -78,5 +68,16 @@ internal static class LearningSnapshots
         vision["num_hidden_layers"] = 2;
         vision["image_size"] = ImageSide;
         vision["patch_size"] = patch;
+    }
+
+    /// <summary>Both decoders: 2 layers 64 wide, 4 attention heads sharing 2 key/value heads.</summary>
+    private static void Decoder(JsonObject text)
+    {
+        text["hidden_size"] = 64;
+        text["intermediate_size"] = 128;
+        text["num_attention_heads"] = 4;
+        text["num_key_value_heads"] = 2;
+        text["num_hidden_layers"] = 2;
+        text["max_position_embeddings"] = 512;
     }
 }
