@@ -1,5 +1,6 @@
 using System.Globalization;
 using BenchmarkDotNet.Running;
+using VlmForge.Benchmarks.FamilyLearning;
 using VlmForge.Benchmarks.Support;
 using VlmForge.Benchmarks.Training;
 
@@ -14,6 +15,19 @@ if (Environment.GetEnvironmentVariable("VLMFORGE_TORCH_THREADS") is { Length: > 
 if (args is ["--sizes"])
 {
     TrainingMemory.Report(Console.Out);
+    return;
+}
+
+// scripts/family-learning/run.sh: a random-init Qwen2.5-VL or SmolVLM snapshot to train, and VQA against answer priors.
+if (args is ["--family-snapshot", var family, "--out", var folder, "--image-tokens", var tokens, "--seed", var seed])
+{
+    var written = LearningSnapshots.Write(family, folder, int.Parse(seed, CultureInfo.InvariantCulture), int.Parse(tokens, CultureInfo.InvariantCulture));
+    Console.WriteLine($"wrote a random {family} snapshot with {tokens} image tokens to {written}");
+    return;
+}
+if (args is ["--vqa-priors", var trainJsonl, var predictionsJsonl])
+{
+    Environment.ExitCode = VqaAgainstPriors.Report(trainJsonl, predictionsJsonl, Console.Out);
     return;
 }
 

@@ -26,6 +26,26 @@ public sealed class DataAndCompareCommandsTests : IDisposable
     }
 
     [Fact]
+    public void Data_synth_bounds_the_shapes_per_image_with_min_and_max_shapes()
+    {
+        string folder = Path.Combine(_dir, "one");
+        Assert.Equal(0, CliApp.Run(["data", "synth", "--out", folder, "--train", "8", "--validation", "0", "--min-shapes", "1", "--max-shapes", "1"],
+            new StringWriter(), new StringWriter()));
+
+        // One shape per image: every count question is answered "1" and every grounding has one phrase.
+        foreach (var line in File.ReadAllLines(Path.Combine(folder, "train.jsonl")))
+        {
+            using var record = System.Text.Json.JsonDocument.Parse(line);
+            Assert.Equal(1, record.RootElement.GetProperty("phrase_grounding").GetProperty("groundings").GetArrayLength());
+            Assert.Equal("1", record.RootElement.GetProperty("qa")[0].GetProperty("answer").GetString());
+        }
+
+        var error = new StringWriter();
+        Assert.Equal(1, CliApp.Run(["data", "synth", "--out", Path.Combine(_dir, "five"), "--max-shapes", "5"], new StringWriter(), error));
+        Assert.Contains("MaxShapes", error.ToString());
+    }
+
+    [Fact]
     public void Data_synth_refuses_bad_counts_with_an_error()
     {
         var error = new StringWriter();

@@ -20,9 +20,11 @@ public static class DataCommand
         var validation = new Option<int>("--validation") { Description = "Validation images.", DefaultValueFactory = _ => defaults.ValidationCount };
         var imageSize = new Option<int>("--image-size") { Description = "Side of the square images in pixels.", DefaultValueFactory = _ => defaults.ImageSize };
         var seed = new Option<ulong>("--seed") { Description = "Same seed, same files.", DefaultValueFactory = _ => defaults.Seed };
+        var minShapes = new Option<int>("--min-shapes") { Description = "Fewest shapes in one image.", DefaultValueFactory = _ => defaults.MinShapes };
+        var maxShapes = new Option<int>("--max-shapes") { Description = "Most shapes in one image (at most 4).", DefaultValueFactory = _ => defaults.MaxShapes };
         var synth = new Command("synth", "Render the synthetic shapes dataset: coloured shapes with grounding sentences, questions and captions.")
         {
-            outFolder, train, validation, imageSize, seed,
+            outFolder, train, validation, imageSize, seed, minShapes, maxShapes,
         };
         synth.SetAction(parse =>
         {
@@ -33,6 +35,8 @@ public static class DataCommand
                 ValidationCount = parse.GetValue(validation),
                 ImageSize = parse.GetValue(imageSize),
                 Seed = parse.GetValue(seed),
+                MinShapes = parse.GetValue(minShapes),
+                MaxShapes = parse.GetValue(maxShapes),
             };
             try
             {

@@ -82,7 +82,7 @@ public static class DiagnoseCommand
         {
             var shares = string.Join(" ", t.ImageAttentionShare.Select(s => s.ToString("0.00", CultureInfo.InvariantCulture)));
             var spread = double.IsNaN(t.ImageTokenSpread) ? "n/a" : F(t.ImageTokenSpread);
-            output.WriteLine($"{TaskKinds.Name(t.Task),-9}  {t.Examples,8}  {F(t.Loss),-6}  {F(t.ShuffledLoss),-7}  {t.Gap.ToString("+0.000;-0.000", CultureInfo.InvariantCulture),-6}  {shares,-36}  {spread}");
+            output.WriteLine($"{TaskKinds.Name(t.Task),-9}  {t.Examples,8}  {F(t.Loss),-6}  {F(t.ShuffledLoss),-7}  {ImageUseReport.FormatGap(t.Gap),-6}  {shares,-36}  {spread}");
         }
         output.WriteLine($"verdict: {report.Verdict}");
     }

@@ -29,6 +29,12 @@ public sealed record ImageUseReport(IReadOnlyList<TaskImageUse> Tasks)
     /// <summary>Below this the answers do not depend on the image at all.</summary>
     public const double IgnoresImagesGap = 0.01;
 
+    /// <summary>
+    /// A gap with its sign: "+0.123", "-0.004". A gap that rounds to zero reads "+0.000" (with only a positive and a
+    /// negative section, .NET writes a tiny negative one as "-+0.000").
+    /// </summary>
+    public static string FormatGap(double gap) => gap.ToString("+0.000;-0.000;+0.000", CultureInfo.InvariantCulture);
+
     /// <summary>One line a user can act on.</summary>
     public string Verdict
     {
@@ -39,7 +45,7 @@ public sealed record ImageUseReport(IReadOnlyList<TaskImageUse> Tasks)
                 return "no examples to measure";
             }
             var best = Tasks.MaxBy(t => t.Gap)!;
-            string gaps = string.Join(", ", Tasks.Select(t => string.Create(CultureInfo.InvariantCulture, $"{TaskKinds.Name(t.Task)} {t.Gap:+0.000;-0.000}")));
+            string gaps = string.Join(", ", Tasks.Select(t => string.Create(CultureInfo.InvariantCulture, $"{TaskKinds.Name(t.Task)} {FormatGap(t.Gap)}")));
             if (best.Gap >= UsesImagesGap)
             {
                 var blind = Tasks.Where(t => t.Gap < IgnoresImagesGap).Select(t => TaskKinds.Name(t.Task)).ToList();

@@ -26,7 +26,7 @@ public class Qwen25VlPerImageSizeTests
         var alone = new[] { model.Forward(tall).Logits, model.Forward(wide).Logits };
         var both = model.Forward(FamilyFixtures.CombinePadded(tall, wide));
 
-        FamilyFixtures.AssertRowsMatchAlone(both.Logits, alone);
+        TensorAssert.AssertRowsMatchAlone(both.Logits, alone);
         // Row 1 is shorter: 3 + 1 + 10 + 1 + 2 = 17 real tokens of 3 + 1 + 12 + 1 + 4 = 21.
         Assert.Equal(21, both.Logits.shape[1]);
     }

@@ -56,7 +56,7 @@ public class SmolVlmModelTests
         var alone = new[] { model.Forward(split).Logits, model.Forward(single).Logits };
         var both = model.Forward(FamilyFixtures.CombinePadded(split, single));
 
-        FamilyFixtures.AssertRowsMatchAlone(both.Logits, alone);
+        TensorAssert.AssertRowsMatchAlone(both.Logits, alone);
         // Every frame is read in its place: the strip's frames in reverse order give other logits.
         var reversed = split with { PixelValues = split.PixelValues!.view(1, 3, 7, 12, 12).flip(2).reshape(1, 3, 84, 12) };
         Assert.False(model.Forward(reversed).Logits.allclose(alone[0], rtol: 0, atol: 1e-3));

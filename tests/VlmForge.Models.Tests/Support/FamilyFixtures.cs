@@ -154,18 +154,6 @@ internal static class FamilyFixtures
         Batch(textAfter, 4 * frames, SmolImageToken, [], [], textBefore, promptTokens, seed, 48, excluded: [SmolImageToken],
             pixels: g => randn([textAfter.Length, 3, 12 * frames, 12], generator: g));
 
-    /// <summary>Each row of <paramref name="together"/>'s logits equals the logits of that row's batch run alone (its real length).</summary>
-    public static void AssertRowsMatchAlone(Tensor together, IReadOnlyList<Tensor> alone, double atol = 1e-5)
-    {
-        for (int row = 0; row < alone.Count; row++)
-        {
-            var length = alone[row].shape[1];
-            var part = together.narrow(0, row, 1).narrow(1, 0, length);
-            Xunit.Assert.True(part.allclose(alone[row], rtol: 0, atol: atol),
-                $"row {row}: max |difference| {(part - alone[row]).abs().max().item<float>()}");
-        }
-    }
-
     /// <summary>
     /// Two one-row batches as one: tokens right-padded to the longer row, each image placed top-left in a slot of the larger
     /// height and width, with both images' sizes (as the collator batches images of different sizes).

@@ -22,4 +22,16 @@ internal static class TensorAssert
         using var scope = NewDisposeScope();
         return (expected.to(ScalarType.Float64) - actual.to(ScalarType.Float64)).abs().max().item<double>();
     }
+
+    /// <summary>Each row of <paramref name="together"/>'s logits equals the logits of that row's batch run alone (its real length).</summary>
+    public static void AssertRowsMatchAlone(Tensor together, IReadOnlyList<Tensor> alone, double atol = 1e-5)
+    {
+        for (int row = 0; row < alone.Count; row++)
+        {
+            var length = alone[row].shape[1];
+            var part = together.narrow(0, row, 1).narrow(1, 0, length);
+            Assert.True(part.allclose(alone[row], rtol: 0, atol: atol),
+                $"row {row}: max |difference| {(part - alone[row]).abs().max().item<float>()}");
+        }
+    }
 }

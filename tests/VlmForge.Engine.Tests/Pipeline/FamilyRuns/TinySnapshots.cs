@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using VlmForge.Data.Tests.Tokenization.HuggingFace;
 using VlmForge.Models.Families.Qwen25Vl;
 using VlmForge.Models.Families.SmolVlm;
@@ -27,7 +28,14 @@ internal static class TinySnapshots
     /// Vision patch 2 x merge 2 (4 px per image token); preprocessor_config.json bounds the smart resize to 64..256
     /// pixels, so a 32 x 32 image becomes 16 x 16: 16 image tokens.
     /// </summary>
-    public static string WriteQwen(string folder, int seed = 3)
+    public static string WriteQwen(string folder, int seed = 3) => WriteQwen(folder, seed, resize: null, configure: null);
+
+    /// <summary>
+    /// <see cref="WriteQwen(string, int)"/> with other sizes: <paramref name="configure"/> edits config.json (layer sizes,
+    /// patch and merge sizes) before the weights are drawn, and <paramref name="resize"/> (min_pixels, max_pixels) replaces
+    /// the smart resize's bounds; preprocessor_config.json takes the patch and merge sizes from the edited config.
+    /// </summary>
+    public static string WriteQwen(string folder, int seed, (int MinPixels, int MaxPixels)? resize, Action<JsonObject>? configure)
     {
         var json = FamilyFixtures.QwenConfigJson();
         json["vocab_size"] = QwenVocabulary;
@@ -35,36 +43,47 @@ internal static class TinySnapshots
         json["vision_start_token_id"] = TinyByteLevelFiles.VisionStart;
         json["vision_end_token_id"] = TinyByteLevelFiles.VisionEnd;
         json["video_token_id"] = TinyByteLevelFiles.ToolCall;
+        configure?.Invoke(json);
         using (var model = FamilyFixtures.Build(Qwen25VlConfig.Parse(json.ToJsonString(), "config.json"), FamilyFixtures.Full(), seed))
         {
             FamilyFixtures.WriteSnapshot(folder, json, model);
         }
         TinyByteLevelFiles.Write(folder, TinyByteLevelFiles.Qwen2Style());
+        var (min, max) = resize ?? (64, 256);
+        var vision = json["vision_config"]!;
         File.WriteAllText(Path.Combine(folder, "preprocessor_config.json"),
-            """{ "image_processor_type": "Qwen2VLImageProcessor", "min_pixels": 64, "max_pixels": 256, "patch_size": 2, "merge_size": 2 }""");
+            $$"""{ "image_processor_type": "Qwen2VLImageProcessor", "min_pixels": {{min}}, "max_pixels": {{max}}, "patch_size": {{vision["patch_size"]}}, "merge_size": {{vision["spatial_merge_size"]}} }""");
         return folder;
     }
 
     /// <summary>SigLIP on 12 px images, scale factor 3: 4 image tokens.</summary>
-    public static string WriteSmol(string folder, int seed = 3) => WriteSmol(folder, seed, splitting: null);
+    public static string WriteSmol(string folder, int seed = 3) => WriteSmol(folder, seed, splitting: null, configure: null);
+
+    /// <summary>
+    /// <see cref="WriteSmol(string, int)"/> with other sizes: <paramref name="configure"/> edits config.json (layer sizes,
+    /// the encoder's image and patch size, the scale factor) before the weights are drawn. No preprocessor_config.json: one
+    /// global image of the encoder's size.
+    /// </summary>
+    public static string WriteSmol(string folder, int seed, Action<JsonObject> configure) => WriteSmol(folder, seed, splitting: null, configure);
 
     /// <summary>
     /// A SmolVLM snapshot whose preprocessor_config.json splits images into 12 px tiles after resizing the longest edge to
     /// <paramref name="longestEdge"/> (so up to longestEdge / 12 tiles a side); the tokenizer has &lt;row_r_col_c&gt; for
     /// them (ids from 272) and the model's vocabulary is <see cref="SmolSplitVocabulary"/>.
     /// </summary>
-    public static string WriteSplittingSmol(string folder, int longestEdge = 36, int seed = 3) => WriteSmol(folder, seed, longestEdge);
+    public static string WriteSplittingSmol(string folder, int longestEdge = 36, int seed = 3) => WriteSmol(folder, seed, longestEdge, configure: null);
 
     /// <summary>The embedding rows of <see cref="WriteSplittingSmol"/>'s model: room for 4 x 4 tile tokens after id 271.</summary>
     public const int SmolSplitVocabulary = 296;
 
-    private static string WriteSmol(string folder, int seed, int? splitting)
+    private static string WriteSmol(string folder, int seed, int? splitting, Action<JsonObject>? configure)
     {
         int vocabulary = splitting is null ? SmolVocabulary : SmolSplitVocabulary;
         var json = FamilyFixtures.SmolConfigJson();
         json["vocab_size"] = vocabulary;
         json["text_config"]!["vocab_size"] = vocabulary;
         json["image_token_id"] = SmolImageToken;
+        configure?.Invoke(json);
         using (var model = FamilyFixtures.Build(Idefics3Config.Parse(json.ToJsonString(), "config.json"), FamilyFixtures.Full(), seed))
         {
             FamilyFixtures.WriteSnapshot(folder, json, model);
