@@ -6,7 +6,7 @@
 #
 #   scripts/family-learning/run.sh qwen        # or smol
 #
-# Environment (defaults in brackets): STEPS [2500], LR [0.001], SHAPES (most shapes per image) [1], TRAIN (images) [3000],
+# Environment (defaults in brackets): STEPS [6000], LR [0.001], SHAPES (most shapes per image) [1], TRAIN (images) [3000],
 # TOKENS (image tokens: 16 or 4) [16], THREADS [1], SEED [42], WORK [runs/family-learning]. Images are 32 px. Run it
 # under `nice` on a shared machine; one thread makes the numbers independent of the core count.
 set -euo pipefail
@@ -18,7 +18,7 @@ case "$family" in
   *) echo "usage: $0 qwen|smol" >&2; exit 2 ;;
 esac
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-steps=${STEPS:-2500} lr=${LR:-0.001} shapes=${SHAPES:-1} train=${TRAIN:-3000} threads=${THREADS:-1} seed=${SEED:-42}
+steps=${STEPS:-6000} lr=${LR:-0.001} shapes=${SHAPES:-1} train=${TRAIN:-3000} threads=${THREADS:-1} seed=${SEED:-42}
 tokens=${TOKENS:-16}
 base=$(mkdir -p "${WORK:-$root/runs/family-learning}" && cd "${WORK:-$root/runs/family-learning}" && pwd)
 work=$base/$family-t$tokens-s$shapes-$steps-$lr-$seed
