@@ -6,12 +6,6 @@ namespace VlmForge.Settings;
 /// </summary>
 public static class FamilyNames
 {
-    /// <summary>
-    /// VlmForge's own small model (no snapshot, a tokenizer built from the dataset). The settings layer knows it by name
-    /// for its CPU defaults (<see cref="Loading.FamilyDefaults"/>) and the advice that does not apply to it.
-    /// </summary>
-    public const string Tiny = "tiny";
-
     /// <summary>The comparison key of <paramref name="name"/>: its letters and digits, lower-case.</summary>
     public static string Key(string name)
     {

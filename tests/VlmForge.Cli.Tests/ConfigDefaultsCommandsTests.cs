@@ -77,8 +77,8 @@ public class ConfigDefaultsCommandsTests
     }
 
     [Theory]
-    [InlineData("family = \"smolvlm\"\nsize = \"tiny\"\n", "2:10: error VLMF0108: model.family: family = \"smolvlm\" is not allowed when size = \"tiny\"")]
-    [InlineData("family = \"tiny\"\nsize = \"small\"\n", "3:8: error VLMF0108: model.size: size = \"small\" is not allowed when family = \"tiny\"")]
+    [InlineData("family = \"smolvlm\"\nsize = \"tiny\"\n", "2:10: error VLMF0108: model.family: family = \"smolvlm\" does not come in size = \"tiny\": that size is the tiny family's")]
+    [InlineData("family = \"tiny\"\nsize = \"small\"\n", "3:8: error VLMF0108: model.size: size = \"small\" is not a size of the tiny family, which comes in \"tiny\"")]
     public void A_real_family_with_the_tiny_size_stays_an_error_at_its_line_and_column(string model, string expected)
     {
         var path = Config("[model]\n" + model);

@@ -142,29 +142,6 @@ public class AdviceTests
         Assert.Equal(warns ? 1 : 0, Advice($"[dataset]\ntask = \"{task}\"\n[evaluation]\nmax_new_tokens = {tokens}\n", "max-new-tokens").Count);
 
     [Fact]
-    public void A_real_family_without_a_snapshot_folder_is_warned_about_at_check_time()
-    {
-        var advice = Assert.Single(Advice("[model]\nfamily = \"smolvlm\"\nsize = \"small\"\n", "model-path"));
-        Assert.Contains("model.path is not set", advice.Message, StringComparison.Ordinal);
-
-        var missing = Assert.Single(Advice("[model]\npath = \"models/qwen\"\n", "model-path"));
-        Assert.Equal("vlmforge.toml:2:8", missing.Location.ToString());
-        Assert.Contains("does not exist", missing.Message, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public void The_tiny_family_with_a_4bit_base_or_lora_written_out_is_advised_to_train_in_full()
-    {
-        var advice = Advice("[model]\nfamily = \"tiny\"\nquantization = \"nf4\"\ntraining_mode = \"lora\"\n", "tiny-family");
-
-        Assert.Equal(["vlmforge.toml:3:16 model.quantization", "vlmforge.toml:4:17 model.training_mode"], advice.Select(a => $"{a.Location} {a.KeyPath}"));
-        Assert.Contains("Leave quantization out (the tiny family uses \"none\")", advice[0].Message, StringComparison.Ordinal);
-        Assert.Empty(Advice("[model]\nfamily = \"tiny\"\n", "tiny-family"));
-        // A family-only config is advice-free: the family's batch of 16 is the recommended effective batch.
-        Assert.DoesNotContain(TestConfig.Load("[model]\nfamily = \"tiny\"\n").Warnings, w => w.Rule is "effective-batch" or "tiny-family" or "learning-rate");
-    }
-
-    [Fact]
     public void Advice_is_only_given_for_configs_without_errors()
     {
         var result = TestConfig.Load("[training]\nlearning_rate = 0.5\nepochs = 0\n");

@@ -28,7 +28,7 @@ public class EmbeddedConfigTests
         Assert.Empty(result.Errors);
         Assert.Equal(embedded.Sha256, result.Sha256);
         Assert.Equal("<embedded>/vlmforge.toml", result.FileName);
-        Assert.Equal(FamilyNames.Tiny, result.Settings!.Model.Family);
+        Assert.Equal("tiny", result.Settings!.Model.Family);
     }
 
     [Fact]

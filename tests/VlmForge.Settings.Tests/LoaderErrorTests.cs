@@ -132,52 +132,6 @@ public class LoaderErrorTests
     }
 
     [Fact]
-    public void Tiny_size_and_tiny_family_go_together()
-    {
-        Assert.Equal("vlmforge.toml:2:10: error VLMF0108: model.family: family = \"qwen2_5_vl\" is not allowed when size = \"tiny\"; allowed: \"tiny\". Size tiny is VlmForge's built-in CPU model, which only the tiny family has: remove family (size = \"tiny\" alone implies family = \"tiny\"), or pick size small, medium or large for a real family.",
-            Single("[model]\nfamily = \"qwen2_5_vl\"\nsize = \"tiny\"\n"));
-        Assert.Equal("vlmforge.toml:2:8: error VLMF0108: model.size: size = \"medium\" is not allowed when family = \"tiny\"; allowed: \"tiny\". The tiny family has one size: remove size (it defaults to \"tiny\" for this family) or set size = \"tiny\".",
-            Single("[model]\nsize = \"medium\"\nfamily = \"tiny\"\n"));
-    }
-
-    [Fact]
-    public void Size_tiny_alone_implies_the_tiny_family_and_family_tiny_alone_the_tiny_size()
-    {
-        var bySize = TestConfig.Load("[model]\nsize = \"tiny\"\n");
-        Assert.Empty(bySize.Errors);
-        Assert.Equal(FamilyNames.Tiny, bySize.Settings!.Model.Family);
-        Assert.Equal(new Abstractions.Settings.SourceLocation("vlmforge.toml", 2, 8), bySize.FamilyDefaults[0].Because);
-        Assert.Equal(("model.family", "\"tiny\""), (bySize.FamilyDefaults[0].KeyPath, bySize.FamilyDefaults[0].Value));
-
-        var byFamily = TestConfig.Load("[model]\nfamily = \"tiny\"\n");
-        Assert.Empty(byFamily.Errors);
-        Assert.Equal(ModelSize.Tiny, byFamily.Settings!.Model.Size);
-        Assert.Equal((byFamily.Settings.Model, byFamily.Settings.Training, byFamily.Settings.Dataset, byFamily.Settings.Evaluation),
-            (bySize.Settings.Model, bySize.Settings.Training, bySize.Settings.Dataset, bySize.Settings.Evaluation));
-    }
-
-    [Fact]
-    public void The_tiny_familys_defaults_fill_only_what_the_file_leaves_out()
-    {
-        var result = TestConfig.Load("[model]\nfamily = \"tiny\"\nprecision = \"bf16\"\n\n[dataset]\nimage_size = 32\n");
-
-        var model = result.Settings!.Model;
-        Assert.Equal((TrainingMode.Full, "none", "bf16"), (model.TrainingMode, model.Quantization, model.Precision));
-        Assert.Equal(32, result.Settings.Dataset.ImageSize);
-        Assert.Equal(0.001, result.Settings.Training.LearningRate);
-        Assert.Equal(["model.size", "model.training_mode", "model.quantization", "training.learning_rate", "training.batch_size", "evaluation.max_new_tokens"],
-            result.FamilyDefaults.Select(d => d.KeyPath));
-        Assert.Equal("vlmforge.toml:2:10: note: family = \"tiny\" sets what the file leaves out to the tiny family's values: model.size = \"tiny\", " +
-                     "model.training_mode = \"full\", model.quantization = \"none\", training.learning_rate = 0.001, training.batch_size = 16, " +
-                     "evaluation.max_new_tokens = 96. Write a key to choose another value.", result.FamilyDefaultsNote);
-
-        // A real family gets the schema's (the page's) defaults, and no note.
-        var real = TestConfig.Load("[model]\nfamily = \"smolvlm\"\nsize = \"small\"\n");
-        Assert.Equal((TrainingMode.Lora, "nf4", 448), (real.Settings!.Model.TrainingMode, real.Settings.Model.Quantization, real.Settings.Dataset.ImageSize));
-        Assert.Null(real.FamilyDefaultsNote);
-    }
-
-    [Fact]
     public void Full_fine_tuning_with_4bit_quantization_is_an_error_that_says_what_to_do()
     {
         // quantization is not written: the error points at training_mode, the key the user wrote.

@@ -24,17 +24,6 @@ public class ResolvedConfigTests
     }
 
     [Fact]
-    public void A_tiny_family_file_resolved_over_the_tiny_familys_defaults()
-    {
-        // Only the family and a dataset: every setting the tiny family needs on a CPU comes from the family, the rest
-        // from the schema, and the one value written (epochs) wins.
-        var result = TestConfig.Load("[model]\nfamily = \"tiny\"\n\n[training]\nepochs = 3\n\n[dataset]\nsynthetic = \"shapes\"\n");
-        Assert.Empty(result.Errors);
-
-        Snapshot.Match(Lines(ResolvedConfigWriter.Write(result.Settings!)));
-    }
-
-    [Fact]
     public void The_repositorys_default_workflow_resolved()
     {
         var result = Loading.WorkflowLoader.LoadFile(Path.Combine(TestConfig.RepoRoot(), "vlmforge.toml"));

@@ -17,7 +17,7 @@ public sealed record TrainingVariant(TrainingMode Mode, string Quantization, str
     /// <summary>The [model] section of a workflow with these choices, on the tiny family.</summary>
     public ModelOptions ModelOptions => ModelOptions.Default with
     {
-        Family = FamilyNames.Tiny,
+        Family = Engine.Families.Tiny.TinyFamily.FamilyName,
         Size = ModelSize.Tiny,
         TrainingMode = Mode,
         Quantization = Quantization,

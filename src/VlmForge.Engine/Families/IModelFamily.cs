@@ -15,6 +15,13 @@ public interface IModelFamily
     /// <summary>The <c>model.family</c> name (and the family every parsed config reports).</summary>
     string Name { get; }
 
+    /// <summary>
+    /// What the settings layer knows of the family while a workflow loads: the settings it fills in when the file leaves
+    /// them out, the <c>model.size</c> that chooses it, whether it loads a snapshot, and its advice. By default a snapshot
+    /// family with the schema's defaults (the page's values for fine-tuning a pretrained model).
+    /// </summary>
+    FamilyProfile Profile => new(Name);
+
     /// <summary>The run's checked snapshot at <c>model.path</c>; null for a family without one (the tiny model).</summary>
     /// <exception cref="WorkflowException">model.path is missing or does not fit model.family.</exception>
     FamilySnapshot? OpenSnapshot(WorkflowSettings settings);

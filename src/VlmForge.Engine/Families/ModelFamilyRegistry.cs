@@ -25,13 +25,22 @@ public static class ModelFamilyRegistry
     /// <summary>The names <c>model.family</c> accepts.</summary>
     public static IReadOnlyList<string> Names => [.. families.Select(f => f.Name)];
 
+    /// <summary>Every registered family as the settings layer sees it (its defaults and advice), in registration order.</summary>
+    public static IReadOnlyList<FamilyProfile> Profiles => [.. families.Select(f => f.Profile)];
+
     /// <summary>Adds <paramref name="family"/>, replacing a family of the same name.</summary>
     public static void Register(ISnapshotFamily family)
     {
         ArgumentNullException.ThrowIfNull(family);
+        var profile = family.Profile;
+        if (profile.Name != family.Name)
+            throw new ArgumentException($"The {family.Name} family's profile is named {profile.Name}; a family's profile carries its own name.", nameof(family));
         lock (Gate)
         {
-            families = [.. families.Where(f => !FamilyNames.Same(f.Name, family.Name)), Registered(family)];
+            var others = families.Where(f => !FamilyNames.Same(f.Name, family.Name)).ToList();
+            if (profile.ChosenBySize is { } size && others.FirstOrDefault(f => f.Profile.ChosenBySize == size) is { } owner)
+                throw new ArgumentException($"model.size = \"{size}\" already chooses the {owner.Name} family; a size chooses one family.", nameof(family));
+            families = [.. others, Registered(family)];
         }
     }
 

@@ -6,6 +6,7 @@ using VlmForge.Abstractions.Quantization;
 using VlmForge.Abstractions.Sampling;
 using VlmForge.Abstractions.Settings;
 using VlmForge.Engine.Plugins.Guards;
+using VlmForge.Settings;
 using VlmForge.Settings.Loading;
 
 namespace VlmForge.Engine.Plugins;
@@ -143,8 +144,11 @@ public sealed class PluginCatalog : IPluginNames, IDisposable
     /// <summary>The settings loader's view: what <c>training.optimizer</c>, <c>model.quantization</c>, ... may name.</summary>
     IReadOnlyCollection<string> IPluginNames.Names(PluginKind kind) => Names(kind);
 
-    /// <summary>What <c>model.family</c> may name: the families registered when the workflow loads (<see cref="Families.ModelFamilyRegistry"/>).</summary>
-    IReadOnlyCollection<string>? IPluginNames.ModelFamilies => Families.ModelFamilyRegistry.Names;
+    /// <summary>
+    /// What <c>model.family</c> may name, and each family's defaults and advice: the families registered when the
+    /// workflow loads (<see cref="Families.ModelFamilyRegistry"/>).
+    /// </summary>
+    IReadOnlyCollection<FamilyProfile>? IPluginNames.ModelFamilies => Families.ModelFamilyRegistry.Profiles;
 
     /// <summary>The loaded plugin called <paramref name="name"/>, or <see langword="null"/>.</summary>
     public LoadedPlugin? Find(string name)

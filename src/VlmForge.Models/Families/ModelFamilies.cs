@@ -53,7 +53,7 @@ public static class ModelFamilies
         var architecture = registered.FirstOrDefault(a => FamilyNames.Same(a.Family, family))
                            ?? registered.FirstOrDefault(a => FamilyNames.Same(a.ModelType, family));
         return architecture?.Family ?? throw new ArgumentException(
-            $"'{family}' is not a real model family. Known families: {string.Join(", ", All)} (and the built-in tiny).", nameof(family));
+            $"'{family}' is not a family that loads a Hugging Face config.json. Those families: {string.Join(", ", All)}.", nameof(family));
     }
 
     /// <summary>Parses config.json text, choosing the family by its <c>model_type</c>.</summary>

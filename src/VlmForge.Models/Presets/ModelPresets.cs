@@ -28,12 +28,6 @@ public static class ModelPresets
     {
         ArgumentException.ThrowIfNullOrEmpty(family);
         ArgumentException.ThrowIfNullOrEmpty(size);
-        if (family.Equals("tiny", StringComparison.OrdinalIgnoreCase) || size.Equals("tiny", StringComparison.OrdinalIgnoreCase))
-        {
-            throw new ModelPresetNotFoundException(
-                "The tiny model is built in (TinyVlmConfig.Tiny) and has no Hugging Face preset; use family = \"tiny\" with size = \"tiny\".",
-                nameof(family));
-        }
         string canonical;
         try
         {
@@ -47,7 +41,7 @@ public static class ModelPresets
         if (!Sizes.Contains(normalizedSize))
         {
             throw new ModelPresetNotFoundException(
-                $"model.size \"{size}\" is not a size; use one of {string.Join(", ", Sizes)}.", nameof(size));
+                $"model.size \"{size}\" has no released checkpoint to plan from; presets come in {string.Join(", ", Sizes)}.", nameof(size));
         }
         var preset = All.FirstOrDefault(p => p.Family == canonical && p.Size == normalizedSize);
         if (preset is not null)

@@ -23,6 +23,12 @@ public sealed class AdviceContext
     /// <summary>The parsed file.</summary>
     public ConfigTable Root { get; }
 
+    /// <summary>The registered families' profiles; empty when the workflow was loaded without the engine's catalog.</summary>
+    public IReadOnlyCollection<FamilyProfile> Families { get; init; } = [];
+
+    /// <summary>The profile of the workflow's family (<c>model.family</c>), or null when no registered family has that name.</summary>
+    public FamilyProfile? Family => Families.FirstOrDefault(f => f.Name == Settings.Model.Family);
+
     /// <summary>How many training images the workflow has, when that can be known before training.</summary>
     public DatasetSize? DatasetSize => _datasetSize.Value;
 

@@ -2,7 +2,10 @@ using VlmForge.Abstractions.Settings;
 
 namespace VlmForge.Settings.Advice;
 
-/// <summary>Every advice rule, in the order their warnings are checked.</summary>
+/// <summary>
+/// Every general advice rule, in the order their warnings are checked. A family's own rules
+/// (<see cref="FamilyProfile.Advice"/>) run after them, and a family can waive a general rule that does not apply to it.
+/// </summary>
 public static class AdviceRules
 {
     /// <summary>The rules.</summary>
@@ -18,14 +21,18 @@ public static class AdviceRules
         new TemperatureRule(),
         new MaxNewTokensRule(),
         new ModelPathRule(),
-        new TinyFamilyRule(),
     ];
 
-    /// <summary>Runs every rule; each adds warnings (never errors) to <paramref name="diagnostics"/>.</summary>
+    /// <summary>
+    /// Runs every general rule the workflow's family does not waive, then the family's own; each adds warnings (never
+    /// errors) to <paramref name="diagnostics"/>.
+    /// </summary>
     public static void Run(AdviceContext context, DiagnosticBag diagnostics)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(diagnostics);
-        foreach (var rule in All) rule.Check(context, diagnostics);
+        var family = context.Family;
+        foreach (var rule in All.Where(r => family?.WaivedAdvice.Contains(r.Name) != true)) rule.Check(context, diagnostics);
+        foreach (var rule in family?.Advice ?? []) rule.Check(context, diagnostics);
     }
 }

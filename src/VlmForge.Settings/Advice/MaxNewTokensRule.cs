@@ -4,8 +4,8 @@ namespace VlmForge.Settings.Advice;
 
 /// <summary>
 /// The page's output lengths per task: phrase grounding JSON is typically 200-400 tokens (512 recommended), VQA
-/// answers 20-80 tokens (128-256 recommended). The numbers are for real model families' tokenizers, so the tiny
-/// model (its own small vocabulary, one token per coordinate) is not checked.
+/// answers 20-80 tokens (128-256 recommended). The numbers are for real model families' tokenizers: a family whose
+/// tokenizer counts differently (the tiny model: one token per coordinate) waives this rule in its profile.
 /// </summary>
 public sealed class MaxNewTokensRule : IAdviceRule
 {
@@ -19,7 +19,6 @@ public sealed class MaxNewTokensRule : IAdviceRule
     public void Check(AdviceContext context, DiagnosticBag diagnostics)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (context.Settings.Model.Family == FamilyNames.Tiny) return;
         var tokens = context.Settings.Evaluation.MaxNewTokens;
         switch (context.Settings.Dataset.Task)
         {

@@ -7,55 +7,51 @@ namespace VlmForge.Settings.Loading;
 /// <param name="Value">Its value as TOML writes it.</param>
 /// <param name="Because">Where the setting that chose the family is written (<c>family = "tiny"</c>, or <c>size = "tiny"</c>).</param>
 /// <param name="Source">That setting as written, for messages: <c>family = "tiny"</c>.</param>
-public sealed record FamilyDefault(string KeyPath, string Value, SourceLocation Because, string Source);
+/// <param name="Family">The family whose value it is.</param>
+public sealed record FamilyDefault(string KeyPath, string Value, SourceLocation Because, string Source, string Family);
 
 /// <summary>
 /// Defaults that depend on the model family. The schema's defaults are the page's recommendations for fine-tuning a
-/// real, pretrained VLM on a GPU (LoRA, NF4, bf16, 448 px). The tiny family trains from random weights on a CPU, where
-/// those values cannot work in minutes: for every one of these settings the file leaves out, a tiny workflow gets the
-/// value that does (the repository's vlmforge.toml). Values the file writes always win; advice says when they cannot
-/// work well. <c>size = "tiny"</c> with no family implies the tiny family (it is the only family with that size).
+/// real, pretrained VLM on a GPU (LoRA, NF4, bf16, 448 px). A family that trains from random weights on a CPU (the
+/// built-in tiny model) brings its own values in its <see cref="FamilyProfile.Defaults"/>: for every one of those
+/// settings the file leaves out, the workflow gets the family's value. Values the file writes always win; advice says
+/// when they cannot work well. A <c>model.size</c> that only one family has (<see cref="FamilyProfile.ChosenBySize"/>)
+/// chooses that family when the file leaves <c>model.family</c> out.
 /// </summary>
 public static class FamilyDefaults
 {
-    /// <summary>The tiny family's values, by key path, as they are applied to settings the file leaves out.</summary>
-    public static IReadOnlyList<(string KeyPath, object Value)> Tiny { get; } =
-    [
-        ("model.size", "tiny"),
-        ("model.training_mode", "full"),     // random weights: LoRA on a frozen random base learns almost nothing
-        ("model.quantization", "none"),      // full training stores no 4-bit weights
-        ("model.precision", "fp32"),         // most CPUs emulate bf16 (several times slower than fp32)
-        ("training.learning_rate", 0.001),   // from scratch: 10x the page's fine-tuning rate
-        ("training.batch_size", 16L),        // a small model: 16 fits any CPU's memory and is the recommended effective batch
-        ("dataset.image_size", 64L),         // the tiny vision tower reads small images; 448 px is ~50x the work
-        ("evaluation.max_new_tokens", 96L),  // one token per coordinate: the tiny model's answers are short
-    ];
-
     /// <summary>
     /// The tree with the family's defaults written into it for every setting <paramref name="root"/> leaves out, and
-    /// the list of what was filled in. Returns <paramref name="root"/> itself when no family default applies.
+    /// the list of what was filled in. Returns <paramref name="root"/> itself when no family default applies, and
+    /// when <paramref name="families"/> (the registered families' profiles) is null: then no family is known.
     /// </summary>
-    public static (ConfigTable Root, IReadOnlyList<FamilyDefault> Applied) Apply(ConfigTable root)
+    public static (ConfigTable Root, IReadOnlyList<FamilyDefault> Applied) Apply(ConfigTable root, IReadOnlyCollection<FamilyProfile>? families)
     {
         ArgumentNullException.ThrowIfNull(root);
         var model = root.Table(ModelOptions.SectionPath);
+        if (model is null || families is null) return (root, []);
         ConfigEntry? chooser = null;
-        if (model is not null && model.TryGet("family", out var family))
+        FamilyProfile? profile = null;
+        if (model.TryGet("family", out var family))
         {
-            if (family.Value is ConfigValue { Value: FamilyNames.Tiny }) chooser = family;
+            profile = family.Value is ConfigValue { Value: string name } ? families.FirstOrDefault(f => f.Name == name) : null;
+            chooser = family;
         }
-        else if (model is not null && model.TryGet("size", out var size) && size.Value is ConfigValue { Value: "tiny" })
+        else if (model.TryGet("size", out var size) && size.Value is ConfigValue { Value: string sizeName })
         {
+            // Only a size no other family claims chooses a family.
+            var claimants = families.Where(f => f.ChosenBySize == sizeName).Take(2).ToList();
+            profile = claimants.Count == 1 ? claimants[0] : null;
             chooser = size;
         }
-        if (chooser is null) return (root, []);
+        if (profile is null || chooser is null) return (root, []);
 
         var because = chooser.Value.Location;
         var source = $"{chooser.Key} = {chooser.Value}";
         var applied = new List<FamilyDefault>();
         var added = new Dictionary<string, List<ConfigEntry>>(StringComparer.Ordinal);
-        IEnumerable<(string KeyPath, object Value)> values = Tiny;
-        if (chooser.Key == "size") values = values.Prepend(("model.family", FamilyNames.Tiny));
+        IEnumerable<FamilySetting> values = profile.Defaults;
+        if (chooser.Key == "size") values = values.Prepend(new FamilySetting("model.family", profile.Name));
         foreach (var (keyPath, value) in values)
         {
             if (root.TryGetPath(keyPath, out _)) continue;
@@ -66,7 +62,7 @@ public static class FamilyDefaults
             var node = new ConfigValue(value, because);
             if (!added.TryGetValue(section, out var list)) added[section] = list = [];
             list.Add(new ConfigEntry(key, because, node));
-            applied.Add(new FamilyDefault(keyPath, node.ToString(), because, source));
+            applied.Add(new FamilyDefault(keyPath, node.ToString(), because, source, profile.Name));
         }
         if (applied.Count == 0) return (root, applied);
 
@@ -80,14 +76,14 @@ public static class FamilyDefaults
 
     /// <summary>
     /// One line for <c>check</c>, <c>plan</c> and <c>train</c>: which settings the family filled in and why, for example
-    /// <c>my.toml:2:10: note: family = "tiny" sets what the file leaves out: model.size = "tiny", ...</c>.
+    /// <c>my.toml:2:10: note: family = "tiny" sets what the file leaves out to the tiny family's values: model.size = "tiny", ...</c>.
     /// </summary>
     public static string? Describe(IReadOnlyList<FamilyDefault> applied)
     {
         ArgumentNullException.ThrowIfNull(applied);
         if (applied.Count == 0) return null;
         var first = applied[0];
-        return $"{first.Because}: note: {first.Source} sets what the file leaves out to the tiny family's values: " +
+        return $"{first.Because}: note: {first.Source} sets what the file leaves out to the {first.Family} family's values: " +
                string.Join(", ", applied.Select(a => $"{a.KeyPath} = {a.Value}")) + ". Write a key to choose another value.";
     }
 }

@@ -8,8 +8,9 @@ namespace VlmForge.Settings.Loading;
 /// <see cref="WorkflowLoader"/>: then a name that is not installed is an error listing what is, and each plugin's
 /// <c>[plugins.&lt;name&gt;]</c> table is bound by the plugin itself while the workflow loads, with its problems located
 /// in the file like those of the built-in sections. Without a catalog the built-in names are known, an unknown name
-/// is only a warning and plugin tables are not checked. The engine's catalog also names the registered model families
-/// (<see cref="ModelFamilies"/>), so <c>model.family</c> is checked the same way.
+/// is only a warning and plugin tables are not checked. The engine's catalog also gives the registered model families'
+/// profiles (<see cref="ModelFamilies"/>), so <c>model.family</c> is checked the same way and each family's defaults
+/// and advice apply.
 /// </summary>
 public interface IPluginNames
 {
@@ -20,11 +21,12 @@ public interface IPluginNames
     bool Exists(PluginKind kind, string name) => Names(kind).Contains(name, StringComparer.Ordinal);
 
     /// <summary>
-    /// The model families the engine has registered: the names <c>model.family</c> accepts, each spelled as the family
-    /// spells itself. Null (the default) when the caller knows none: then the name is not checked while loading, only
-    /// where the engine opens the family.
+    /// The model families the engine has registered, each as the settings layer sees it: the names <c>model.family</c>
+    /// accepts (spelled as each family spells itself), the settings each fills in when the file leaves them out, and
+    /// their advice. Null (the default) when the caller knows none: then the name is not checked while loading (only
+    /// where the engine opens the family), and no family's defaults or advice apply.
     /// </summary>
-    IReadOnlyCollection<string>? ModelFamilies => null;
+    IReadOnlyCollection<FamilyProfile>? ModelFamilies => null;
 
     /// <summary>
     /// Why a plugin called <paramref name="name"/> was found but cannot be used (it failed to load, or two plugins share

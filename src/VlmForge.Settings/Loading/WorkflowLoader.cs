@@ -84,7 +84,8 @@ public static class WorkflowLoader
         CheckSections(root, diagnostics);
 
         // The family's own defaults fill what the file leaves out before binding, so the schema's rules see them too.
-        var (bound, familyDefaults) = FamilyDefaults.Apply(root);
+        var families = plugins?.ModelFamilies;
+        var (bound, familyDefaults) = FamilyDefaults.Apply(root, families);
         var settings = new WorkflowSettings(
             ModelOptions.Bind(bound.Table(ModelOptions.SectionPath), diagnostics),
             TrainingOptions.Bind(bound.Table(TrainingOptions.SectionPath), diagnostics),
@@ -97,10 +98,11 @@ public static class WorkflowLoader
             BaseDirectory = baseDirectory,
         };
         PluginNameCheck.Check(settings, root, plugins, diagnostics);
-        FamilyNameCheck.Check(settings, root, plugins?.ModelFamilies, diagnostics);
+        FamilyNameCheck.Check(settings, root, families?.Select(f => f.Name).ToList(), diagnostics);
+        FamilySizeCheck.Check(settings, root, families, diagnostics);
 
         if (!diagnostics.HasErrors)
-            AdviceRules.Run(new AdviceContext(settings, root), diagnostics);
+            AdviceRules.Run(new AdviceContext(settings, root) { Families = families ?? [] }, diagnostics);
 
         var ordered = diagnostics
             .Select((d, i) => (d, i))

@@ -50,7 +50,7 @@ public sealed class ModelFamilyRegistryTests
     {
         Assert.Equal(["tiny", "qwen2_5_vl", "smolvlm"], ModelFamilyRegistry.Names.Take(3));
         var tiny = Assert.IsType<TinyFamily>(ModelFamilyRegistry.Find("tiny"));
-        Assert.Null(tiny.OpenSnapshot(Settings.Loading.WorkflowLoader.LoadText("[model]\nfamily = \"tiny\"\n", "t.toml").GetSettingsOrThrow()));
+        Assert.Null(tiny.OpenSnapshot(Settings.Loading.WorkflowLoader.LoadText("[model]\nfamily = \"tiny\"\n", "t.toml", PlanningFixtures.Plugins).GetSettingsOrThrow()));
         foreach (var name in ModelFamilies.All)
         {
             var family = Assert.IsAssignableFrom<ISnapshotFamily>(ModelFamilyRegistry.Find(name));

@@ -1,3 +1,4 @@
+using VlmForge.Engine.Families.Tiny;
 using TorchSharp;
 using VlmForge.Engine.Planning.Architecture;
 using VlmForge.Models.Families;
@@ -112,7 +113,7 @@ public class ModelShapeTests
     {
         var config = TinyVlmConfig.Tiny(vocabSize: 64, imageTokenId: 4, padTokenId: 0);
         Assert.Equal(VlmForge.Models.Vision.VisionStem.Hierarchical, config.VisionStem);
-        var shape = ModelShapes.Tiny(config);
+        var shape = TinyShape.Of(config);
         using var model = TinyVlm.Create(config, new ModelSetup { Mode = TrainingMode.Full, Device = META });
         var names = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.numel());
 

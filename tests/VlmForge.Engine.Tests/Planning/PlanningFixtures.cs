@@ -1,3 +1,4 @@
+using VlmForge.Engine.Families.Tiny;
 using VlmForge.Abstractions.Quantization;
 using VlmForge.Engine.Planning.Architecture;
 using VlmForge.Engine.Planning.Memory;
@@ -37,7 +38,7 @@ internal static class PlanningFixtures
         IntermediateSize = 13824,
     };
 
-    public static ModelShape Llava13B { get; } = ModelShapes.Tiny(Llava13BConfig, "LLaVA-1.5-13B-shaped (Llama-2-13B decoder)");
+    public static ModelShape Llava13B { get; } = TinyShape.Of(Llava13BConfig, "LLaVA-1.5-13B-shaped (Llama-2-13B decoder)");
 
     /// <summary>
     /// A sample of the page's phrase-grounding default: one 336 px image (576 tokens) and 560 text tokens, a 48-token
@@ -104,5 +105,5 @@ internal static class PlanningFixtures
         IntermediateSize = 16,
     };
 
-    public static ModelShape Hand { get; } = ModelShapes.Tiny(HandConfig, "hand");
+    public static ModelShape Hand { get; } = TinyShape.Of(HandConfig, "hand");
 }

@@ -25,7 +25,7 @@ public sealed class WorkflowPlannerTests : IDisposable
 
     private WorkflowSettings Settings(string toml)
     {
-        var result = WorkflowLoader.LoadText(toml, "vlmforge.toml", baseDirectory: folder);
+        var result = WorkflowLoader.LoadText(toml, "vlmforge.toml", PlanningFixtures.Plugins, folder);
         return result.Settings ?? throw new Xunit.Sdk.XunitException(string.Join("\n", result.Diagnostics));
     }
 

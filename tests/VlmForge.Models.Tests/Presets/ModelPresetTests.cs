@@ -35,7 +35,10 @@ public class ModelPresetTests
     {
         Assert.Contains("llava", Assert.Throws<ModelPresetNotFoundException>(() => ModelPresets.Find("llava", "small")).Message, StringComparison.Ordinal);
         Assert.Contains("huge", Assert.Throws<ModelPresetNotFoundException>(() => ModelPresets.Find("qwen2_5_vl", "huge")).Message, StringComparison.Ordinal);
-        Assert.Contains("built in", Assert.Throws<ModelPresetNotFoundException>(() => ModelPresets.Find("tiny", "tiny")).Message, StringComparison.Ordinal);
+        // The tiny model has no config.json and no released checkpoints: neither its family nor its size has a preset.
+        Assert.Contains("'tiny' is not a family that loads a Hugging Face config.json", Assert.Throws<ModelPresetNotFoundException>(() => ModelPresets.Find("tiny", "tiny")).Message, StringComparison.Ordinal);
+        Assert.StartsWith("model.size \"tiny\" has no released checkpoint to plan from; presets come in small, medium, large.",
+            Assert.Throws<ModelPresetNotFoundException>(() => ModelPresets.Find("qwen2_5_vl", "tiny")).Message, StringComparison.Ordinal);
     }
 
     [Fact]

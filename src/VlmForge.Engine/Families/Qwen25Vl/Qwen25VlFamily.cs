@@ -32,7 +32,7 @@ internal sealed class Qwen25VlFamily : ISnapshotFamily
     public IFamilyConfig ParseConfig(string json, string source) => Qwen25VlConfig.Parse(json, source);
 
     /// <inheritdoc />
-    public ModelShape Shape(IFamilyConfig config, string name) => ModelShapes.Qwen25Vl(Config(config), name);
+    public ModelShape Shape(IFamilyConfig config, string name) => Qwen25VlShape.Of(Config(config), name);
 
     /// <inheritdoc />
     public SmartResize? ReadResize(IFamilyConfig config, string folder, string configured)

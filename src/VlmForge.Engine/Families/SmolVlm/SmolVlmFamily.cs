@@ -29,7 +29,7 @@ internal sealed class SmolVlmFamily : ISnapshotFamily
     public IFamilyConfig ParseConfig(string json, string source) => Idefics3Config.Parse(json, source);
 
     /// <inheritdoc />
-    public ModelShape Shape(IFamilyConfig config, string name) => ModelShapes.SmolVlm(Config(config), name);
+    public ModelShape Shape(IFamilyConfig config, string name) => SmolVlmShape.Of(Config(config), name);
 
     /// <inheritdoc />
     public SmartResize? ReadResize(IFamilyConfig config, string folder, string configured) => null;

@@ -1,12 +1,15 @@
 using VlmForge.Abstractions.Settings;
+using VlmForge.Settings;
+using VlmForge.Settings.Advice;
 
-namespace VlmForge.Settings.Advice;
+namespace VlmForge.Engine.Families.Tiny;
 
 /// <summary>
 /// The tiny family trains from random weights on a CPU. Its defaults (full training, no quantization) are the values
 /// that work; a file that writes LoRA or a 4-bit quantizer for it gets a frozen random base that learns almost nothing.
+/// Part of the family's profile (<see cref="TinyFamily.Profile"/>), so it runs only for tiny workflows.
 /// </summary>
-public sealed class TinyFamilyRule : IAdviceRule
+internal sealed class TinyFamilyRule : IAdviceRule
 {
     /// <inheritdoc />
     public string Name => "tiny-family";
@@ -19,7 +22,6 @@ public sealed class TinyFamilyRule : IAdviceRule
     {
         ArgumentNullException.ThrowIfNull(context);
         var model = context.Settings.Model;
-        if (model.Family != FamilyNames.Tiny) return;
         if (model.Quantization != "none")
         {
             context.Warn(diagnostics, this, "model.quantization",
