@@ -1,5 +1,6 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json;
+using VlmForge.Abstractions.Settings;
 using VlmForge.Data.Geometry;
 using VlmForge.Data.Images;
 using VlmForge.Data.Prompts;
@@ -7,9 +8,11 @@ using VlmForge.Engine.Families;
 using VlmForge.Engine.Pipeline;
 using VlmForge.Engine.Planning.Architecture;
 using VlmForge.Engine.Tests.Pipeline.FamilyRuns;
-using VlmForge.Models.Families;
 using VlmForge.Models.Families.Qwen25Vl;
+using VlmForge.Models.Families;
 using VlmForge.Models.Training;
+using VlmForge.Settings.Advice;
+using VlmForge.Settings;
 using static TorchSharp.torch;
 
 namespace VlmForge.Cli.Tests;
@@ -51,7 +54,6 @@ public sealed class OutsideFamilyTests : IDisposable
         seed = 5
 
         [evaluation]
-        max_new_tokens = 12
         max_examples = 2
         do_sample = false
 
@@ -88,6 +90,8 @@ public sealed class OutsideFamilyTests : IDisposable
         Assert.True(exit == 0, error + output);
         Assert.Contains("Completed: 2 steps", output, StringComparison.Ordinal);
         var run = Path.Combine(_dir, "runs", "outside");
+        // The family's profile filled in what the file leaves out, and the run recorded it.
+        Assert.Contains("max_new_tokens = 12", File.ReadAllText(Path.Combine(run, "config.toml")), StringComparison.Ordinal);
         using (var usage = JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "model", "vlmforge.json"))))
         {
             Assert.Equal(Family, usage.RootElement.GetProperty("family").GetString());
@@ -100,6 +104,26 @@ public sealed class OutsideFamilyTests : IDisposable
         var image = Directory.EnumerateFiles(Path.Combine(_dir, "data"), "*.png", SearchOption.AllDirectories).First();
         (exit, output, error) = Cli("generate", run, "--image", image, "--prompt", "What shape is this?", "--max-new-tokens", "4");
         Assert.True(exit == 0, error + output);
+    }
+
+    [Fact]
+    public void A_registered_familys_profile_fills_in_its_defaults_and_gives_its_own_advice_at_check()
+    {
+        ModelFamilyRegistry.Register(new OutsideFamily());
+        var config = Path.Combine(_dir, "vlmforge.toml");
+        File.WriteAllText(config, "[model]\nfamily = \"outside_vlm\"\nsize = \"small\"\npath = \".\"\nlora_rank = 64\n");
+
+        var (exit, output, error) = Cli("check", "--config", config);
+
+        Assert.True(exit == 0, error + output);
+        Assert.Contains($"{config}:2:10: note: family = \"outside_vlm\" sets what the file leaves out to the outside_vlm family's values: evaluation.max_new_tokens = 12.",
+            output, StringComparison.Ordinal);
+        Assert.Contains($"{config}:5:13: warning VLMA9100: model.lora_rank: the outside_vlm family's adapters need no more than rank 16", output + error, StringComparison.Ordinal);
+
+        // Another family's workflow gets neither.
+        File.WriteAllText(config, "[model]\nfamily = \"qwen2_5_vl\"\nsize = \"small\"\npath = \".\"\nlora_rank = 64\n");
+        (exit, output, error) = Cli("check", "--config", config);
+        Assert.DoesNotContain("outside_vlm", output + error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -168,6 +192,13 @@ public sealed class OutsideFamilyTests : IDisposable
 
         public ChatTemplate Template => ChatTemplates.Qwen25Vl;
 
+        /// <summary>Its own default (short answers) and its own advice, as an outside family brings them.</summary>
+        public FamilyProfile Profile { get; } = new(Family)
+        {
+            Defaults = [new("evaluation.max_new_tokens", 12L)],
+            Advice = [new RankRule()],
+        };
+
         public IFamilyConfig ParseConfig(string json, string source)
         {
             var node = JsonNode.Parse(json)!.AsObject();
@@ -188,6 +219,19 @@ public sealed class OutsideFamilyTests : IDisposable
         public (int ImageTokens, int VisionTokens) ImageTokens(IFamilyConfig config, ImageSize modelImage) => Qwen.ImageTokens(Inner(config), modelImage);
 
         public (int ImageTokens, FamilyModelOptions Options) ModelImage(IFamilyConfig config, ImageSize modelImage) => Qwen.ModelImage(Inner(config), modelImage);
+
+        private sealed class RankRule : IAdviceRule
+        {
+            public string Name => "outside-rank";
+
+            public string Code => "VLMA9100";
+
+            public void Check(AdviceContext context, DiagnosticBag diagnostics)
+            {
+                if (context.Settings.Model.LoraRank > 16)
+                    context.Warn(diagnostics, this, "model.lora_rank", $"the {Family} family's adapters need no more than rank 16; {context.Settings.Model.LoraRank} only costs memory.");
+            }
+        }
 
         private static Qwen25VlConfig Inner(IFamilyConfig config) =>
             config is OutsideConfig outside ? outside.Architecture : throw new ArgumentException($"Not an {Family} config: {config.GetType().Name}.", nameof(config));
