@@ -1,5 +1,5 @@
-using System.Text.Json.Nodes;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using VlmForge.Abstractions.Settings;
 using VlmForge.Data.Geometry;
 using VlmForge.Data.Images;
@@ -8,11 +8,11 @@ using VlmForge.Engine.Families;
 using VlmForge.Engine.Pipeline;
 using VlmForge.Engine.Planning.Architecture;
 using VlmForge.Engine.Tests.Pipeline.FamilyRuns;
-using VlmForge.Models.Families.Qwen25Vl;
 using VlmForge.Models.Families;
+using VlmForge.Models.Families.Qwen25Vl;
 using VlmForge.Models.Training;
-using VlmForge.Settings.Advice;
 using VlmForge.Settings;
+using VlmForge.Settings.Advice;
 using static TorchSharp.torch;
 
 namespace VlmForge.Cli.Tests;
