@@ -2,8 +2,6 @@ using System.CommandLine;
 using VlmForge.Abstractions.Settings;
 using VlmForge.Engine.Pipeline;
 using VlmForge.Engine.Planning;
-using VlmForge.Engine.Planning.Output;
-using VlmForge.Engine.Planning.Time;
 using VlmForge.Engine.Planning.Workflow;
 using VlmForge.Models.Tiny;
 using VlmForge.Settings.Loading;
@@ -27,7 +25,7 @@ public static class PlanCommand
         var tflops = new Option<double>("--tflops")
         {
             Description = "Sustained 16-bit TFLOP/s of the GPU for the time estimate.",
-            DefaultValueFactory = _ => TimeEstimator.DefaultSustainedTflops,
+            DefaultValueFactory = _ => PlanOptions.DefaultSustainedTflops,
         };
         var format = new Option<string>("--format") { Description = "text (a readable table) or json (for tools).", DefaultValueFactory = _ => "text" };
         format.AcceptOnlyFromAmong("text", "json");
@@ -76,10 +74,10 @@ public static class PlanCommand
         if (PrecisionAdvice.Warning(settings) is { } slow)
             (json ? error : output).WriteLine($"warning: {slow}");
 
-        MemoryPlan plan;
+        WorkflowPlan plan;
         try
         {
-            plan = WorkflowPlanner.Plan(settings, catalog.Quantizer, new PlanOptions { GpuMemoryGiB = gpuMemory, SustainedTflops = tflops }, path);
+            plan = WorkflowPlan.Create(settings, catalog.Quantizer, new PlanOptions { GpuMemoryGiB = gpuMemory, SustainedTflops = tflops }, path);
         }
         catch (PlanningException e)
         {
@@ -93,7 +91,7 @@ public static class PlanCommand
             error.WriteLine($"{path}: {e.Message}");
             return 1;
         }
-        output.Write(json ? PlanJsonWriter.Write(plan) + Environment.NewLine : PlanTextRenderer.Render(plan));
+        output.Write(json ? plan.ToJson() + Environment.NewLine : plan.ToText());
         return 0;
     }
 }

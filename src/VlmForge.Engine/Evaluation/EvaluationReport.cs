@@ -22,7 +22,7 @@ public sealed record EvaluationReport(
     public string? OutputFolder { get; init; }
 
     /// <summary>For the trainer: the loss (NaN when none) and the metrics by name.</summary>
-    public ValidationResult ToValidationResult() => new(Loss?.Loss ?? double.NaN, Metrics.ToDictionary());
+    internal ValidationResult ToValidationResult() => new(Loss?.Loss ?? double.NaN, Metrics.ToDictionary());
 
     /// <summary>Predictions that ran into <c>max_new_tokens</c> (a hint to raise it when many do).</summary>
     public int StoppedAtLimit => Predictions.Count(p => p.Generation?.StopReason == StopReason.MaxNewTokens);

@@ -13,7 +13,7 @@ namespace VlmForge.Engine.Evaluation;
 /// <param name="validation">The validation examples, in their fixed order.</param>
 /// <param name="generationLimit">Examples to generate for at each validation; null = all selected.</param>
 /// <param name="outputFolder">When given, each validation rewrites the evaluation files there (the latest wins).</param>
-public sealed class EvaluationValidator(Evaluator evaluator, IReadOnlyList<TaskExample> validation, int? generationLimit = null, string? outputFolder = null)
+internal sealed class EvaluationValidator(Evaluator evaluator, IReadOnlyList<TaskExample> validation, int? generationLimit = null, string? outputFolder = null)
     : IValidator
 {
     private readonly Evaluator _evaluator = evaluator ?? throw new ArgumentNullException(nameof(evaluator));

@@ -30,7 +30,7 @@ public static class RunEvaluation
     /// The trainer's validator: loss on the selected validation examples and task metrics from generating for a
     /// bounded number of them, or for all of them when early stopping watches a generated metric.
     /// </summary>
-    public static EvaluationValidator? Validator(RunContext run)
+    internal static EvaluationValidator? Validator(RunContext run)
     {
         ArgumentNullException.ThrowIfNull(run);
         if (run.Dataset is not { Validation.Count: > 0 } dataset) return null;

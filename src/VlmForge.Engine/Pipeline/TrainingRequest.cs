@@ -24,7 +24,7 @@ public sealed record TrainingRequest
     public CancellationToken Cancellation { get; init; }
 
     /// <summary>Builds the validator for a run (default: validation loss and task metrics); returning null trains without validation.</summary>
-    public Func<RunContext, IValidator?> Validator { get; init; } = RunEvaluation.Validator;
+    internal Func<RunContext, IValidator?> Validator { get; init; } = RunEvaluation.Validator;
 
     /// <summary>Evaluate the trained model on the whole validation selection at the end, into runs/&lt;name&gt;/eval.</summary>
     public bool EvaluateAtEnd { get; init; } = true;

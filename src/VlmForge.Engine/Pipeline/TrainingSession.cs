@@ -227,7 +227,7 @@ public static class TrainingSession
     }
 
     /// <summary>The trainer's options from [training] (early stopping only when a validator exists).</summary>
-    public static TrainerOptions TrainerOptionsFrom(WorkflowSettings settings, bool hasValidator)
+    internal static TrainerOptions TrainerOptionsFrom(WorkflowSettings settings, bool hasValidator)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var t = settings.Training;

@@ -2,7 +2,7 @@ using VlmForge.Settings;
 namespace VlmForge.Engine.Training;
 
 /// <summary>The [training] values the loop itself uses (the pipeline fills this from the validated settings).</summary>
-public sealed record TrainerOptions
+internal sealed record TrainerOptions
 {
     public required int Epochs { get; init; }
     public required int BatchSize { get; init; }
@@ -34,4 +34,4 @@ public sealed record TrainerOptions
 /// <param name="HigherIsBetter">False for losses.</param>
 /// <param name="Patience">Evaluations without improvement before stopping.</param>
 /// <param name="MinDelta">Smallest change that counts as an improvement.</param>
-public sealed record EarlyStoppingOptions(string Metric, bool HigherIsBetter, int Patience, double MinDelta);
+internal sealed record EarlyStoppingOptions(string Metric, bool HigherIsBetter, int Patience, double MinDelta);

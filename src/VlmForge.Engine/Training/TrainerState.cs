@@ -19,7 +19,7 @@ public sealed record TrainerState
 }
 
 /// <summary>Result of one validation pass: its loss and task metrics by name.</summary>
-public sealed record ValidationResult(double Loss, IReadOnlyDictionary<string, double> Metrics)
+internal sealed record ValidationResult(double Loss, IReadOnlyDictionary<string, double> Metrics)
 {
     /// <summary>Looks up a metric by name; <c>val_loss</c> is the loss.</summary>
     public double Get(string metric) =>
@@ -29,7 +29,7 @@ public sealed record ValidationResult(double Loss, IReadOnlyDictionary<string, d
 }
 
 /// <summary>Runs validation for the trainer (loss on the validation split, and generation metrics where configured).</summary>
-public interface IValidator
+internal interface IValidator
 {
     ValidationResult Validate();
 }
@@ -53,10 +53,29 @@ public enum TrainingOutcome
 }
 
 /// <summary>What a finished <see cref="Trainer.Run"/> reports.</summary>
-public sealed record TrainingSummary(
-    TrainingOutcome Outcome,
-    TrainerState State,
-    TrainingPlan Plan,
-    ValidationResult? LastValidation,
-    TimeSpan Elapsed,
-    string? Message);
+/// <remarks>The step plan and the last validation are the engine's (internal) types; a host reads the rest.</remarks>
+public sealed record TrainingSummary
+{
+    internal TrainingSummary(TrainingOutcome outcome, TrainerState state, TrainingPlan plan, ValidationResult? lastValidation, TimeSpan elapsed, string? message)
+    {
+        (Outcome, State, Plan, LastValidation, Elapsed, Message) = (outcome, state, plan, lastValidation, elapsed, message);
+    }
+
+    /// <summary>Why training ended.</summary>
+    public TrainingOutcome Outcome { get; init; }
+
+    /// <summary>The step, update and loss counters at the end (what a checkpoint resumes from).</summary>
+    public TrainerState State { get; init; }
+
+    /// <summary>The steps, updates and epochs the run planned.</summary>
+    internal TrainingPlan Plan { get; init; }
+
+    /// <summary>The last validation's loss and metrics, or null when none ran.</summary>
+    internal ValidationResult? LastValidation { get; init; }
+
+    /// <summary>Wall time of the run.</summary>
+    public TimeSpan Elapsed { get; init; }
+
+    /// <summary>A line for the user about how training ended (why it stopped early), or null.</summary>
+    public string? Message { get; init; }
+}

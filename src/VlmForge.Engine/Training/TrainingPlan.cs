@@ -7,7 +7,7 @@ namespace VlmForge.Engine.Training;
 /// steps per epoch = ceil(examples / batch size); an update happens every <c>gradient_accumulation</c> steps,
 /// and at the end of each epoch for a partial group, so every example of an epoch contributes before it ends.
 /// </summary>
-public sealed record TrainingPlan
+internal sealed record TrainingPlan
 {
     public TrainingPlan(int examples, int batchSize, int gradientAccumulation, int epochs, long maxSteps = 0)
     {
@@ -105,4 +105,4 @@ public sealed record TrainingPlan
 /// <param name="Update">0-based index of the optimizer update this step contributes to.</param>
 /// <param name="AccumulationGroupSize">Steps that contribute to that update: the loss is divided by this.</param>
 /// <param name="UpdatesAfter">True when the optimizer steps after this step.</param>
-public readonly record struct StepPosition(int Epoch, int StepInEpoch, long Update, int AccumulationGroupSize, bool UpdatesAfter);
+internal readonly record struct StepPosition(int Epoch, int StepInEpoch, long Update, int AccumulationGroupSize, bool UpdatesAfter);

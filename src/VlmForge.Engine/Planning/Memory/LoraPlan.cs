@@ -4,7 +4,7 @@ namespace VlmForge.Engine.Planning.Memory;
 /// <param name="Rank">r (model.lora_rank).</param>
 /// <param name="Dropout">model.lora_dropout; above 0 each adapter keeps its own dropped copy of its input for backward.</param>
 /// <param name="TargetModules">model.lora_target_modules, matched against the last segment of each linear's path.</param>
-public sealed record LoraPlan(int Rank, double Dropout, IReadOnlyList<string> TargetModules)
+internal sealed record LoraPlan(int Rank, double Dropout, IReadOnlyList<string> TargetModules)
 {
     /// <summary>Whether the linear named <paramref name="name"/> gets an adapter.</summary>
     public bool Targets(string name) => TargetModules.Contains(name, StringComparer.Ordinal);

@@ -1,7 +1,7 @@
 namespace VlmForge.Engine.Planning.Memory;
 
 /// <summary>The memory one training step needs at its peak, term by term.</summary>
-public sealed record MemoryEstimate
+internal sealed record MemoryEstimate
 {
     /// <summary>What was estimated.</summary>
     public required PlanInput Input { get; init; }

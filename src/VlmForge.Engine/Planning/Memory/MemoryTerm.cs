@@ -1,7 +1,7 @@
 namespace VlmForge.Engine.Planning.Memory;
 
 /// <summary>What a memory term counts.</summary>
-public enum MemoryCategory
+internal enum MemoryCategory
 {
     /// <summary>Frozen weights (quantized or in the compute dtype).</summary>
     Weights,
@@ -22,4 +22,4 @@ public enum MemoryCategory
 /// <param name="Label">What it is, for people.</param>
 /// <param name="Bytes">Its size.</param>
 /// <param name="Basis">How it was computed: the counts and bytes per element.</param>
-public sealed record MemoryTerm(string Key, MemoryCategory Category, string Label, long Bytes, string Basis);
+internal sealed record MemoryTerm(string Key, MemoryCategory Category, string Label, long Bytes, string Basis);

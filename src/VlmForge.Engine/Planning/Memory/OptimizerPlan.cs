@@ -7,7 +7,7 @@ namespace VlmForge.Engine.Planning.Memory;
 /// <param name="Name">The optimizer's name.</param>
 /// <param name="StateTensorsPerParameter">Parameter-sized float32 tensors of state.</param>
 /// <param name="Known">False when the name is not a known optimizer and Adam's two moments were assumed.</param>
-public sealed record OptimizerPlan(string Name, int StateTensorsPerParameter, bool Known)
+internal sealed record OptimizerPlan(string Name, int StateTensorsPerParameter, bool Known)
 {
     /// <summary>AdamW.</summary>
     public static OptimizerPlan AdamW { get; } = new("adamw", 2, true);

@@ -5,7 +5,7 @@ using VlmForge.Settings;
 namespace VlmForge.Engine.Planning.Memory;
 
 /// <summary>Everything the memory and time estimates depend on.</summary>
-public sealed record PlanInput
+internal sealed record PlanInput
 {
     /// <summary>The architecture.</summary>
     public required ModelShape Model { get; init; }

@@ -3,7 +3,7 @@ namespace VlmForge.Engine.Planning.Memory;
 /// <summary>The compute dtype (<c>model.precision</c>): activations and frozen weights use it; trainable weights stay float32.</summary>
 /// <param name="Name">bf16, fp16 or fp32.</param>
 /// <param name="BytesPerValue">2 for the 16-bit formats, 4 for float32.</param>
-public sealed record PrecisionPlan(string Name, int BytesPerValue)
+internal sealed record PrecisionPlan(string Name, int BytesPerValue)
 {
     /// <summary>BFloat16.</summary>
     public static PrecisionPlan Bf16 { get; } = new("bf16", 2);

@@ -9,7 +9,7 @@ namespace VlmForge.Engine.Planning.Memory;
 /// says: the planner knows no quantizer's format, it asks <see cref="IQuantizerPlugin.StorageBytes"/> for each weight
 /// shape, so a third-party quantizer is planned like the built-in nf4 and fp4.
 /// </summary>
-public sealed class QuantizationPlan
+internal sealed class QuantizationPlan
 {
     // The difference between a [2r, c] and an [r, c] weight leaves per-layer constants (code books) out; r·c is a whole
     // number of bitsandbytes blocks of scales (64·256 weights), so its 4.5 bits are exact.

@@ -9,7 +9,7 @@ namespace VlmForge.Engine.Planning.Memory;
 /// <param name="VisionTokensPerImage">Tokens inside the vision encoder per image (patches, before merging).</param>
 /// <param name="TextTokens">Text tokens of the longest sample (template, system prompt, instruction, answer).</param>
 /// <param name="MeanTextTokens">Mean text tokens per sample.</param>
-public sealed record SequenceShape(int ImagesPerSample, int ImageTokensPerImage, int VisionTokensPerImage, int TextTokens, double MeanTextTokens)
+internal sealed record SequenceShape(int ImagesPerSample, int ImageTokensPerImage, int VisionTokensPerImage, int TextTokens, double MeanTextTokens)
 {
     /// <summary>Decoder tokens of the longest sample.</summary>
     public int TokensPerSample => ImagesPerSample * ImageTokensPerImage + TextTokens;

@@ -11,7 +11,7 @@ using VlmForge.Settings;
 namespace VlmForge.Engine.Planning.Output;
 
 /// <summary>The plan as JSON for tools: bytes as integers (and GiB), snake_case keys, enums as snake_case strings.</summary>
-public static class PlanJsonWriter
+internal static class PlanJsonWriter
 {
     private static readonly JsonSerializerOptions Options = new()
     {

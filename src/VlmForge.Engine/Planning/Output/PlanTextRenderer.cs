@@ -11,7 +11,7 @@ using static VlmForge.Engine.Planning.Quantities;
 namespace VlmForge.Engine.Planning.Output;
 
 /// <summary>The plan as text for people: what is planned, the breakdown, the GPU fit, remedies, time and assumptions.</summary>
-public static class PlanTextRenderer
+internal static class PlanTextRenderer
 {
     /// <summary>Renders <paramref name="plan"/>.</summary>
     public static string Render(MemoryPlan plan)

@@ -1,7 +1,7 @@
 namespace VlmForge.Engine.Planning.Remedies;
 
 /// <summary>How an estimate sits on a GPU, by the page's advice: 70-80% utilization is optimal, under 50% leaves room.</summary>
-public enum GpuFit
+internal enum GpuFit
 {
     /// <summary>Under half the GPU: the batch size can grow.</summary>
     Roomy,
@@ -18,7 +18,7 @@ public enum GpuFit
 
 /// <summary>A GPU's memory and the page's utilization thresholds.</summary>
 /// <param name="Bytes">Memory of the GPU.</param>
-public sealed record GpuBudget(long Bytes)
+internal sealed record GpuBudget(long Bytes)
 {
     /// <summary>The page: "fits in GPU memory comfortably (~80% utilization)".</summary>
     public const double ComfortableUtilization = 0.80;

@@ -3,7 +3,7 @@ using VlmForge.Engine.Planning.Memory;
 namespace VlmForge.Engine.Planning.Remedies;
 
 /// <summary>The page's memory remedies, in the order it gives them.</summary>
-public enum RemedyKind
+internal enum RemedyKind
 {
     /// <summary>"Enable quantization (NF4)" (QLoRA when the workflow trains every weight).</summary>
     Quantize,
@@ -28,7 +28,7 @@ public enum RemedyKind
 /// <param name="Estimate">The estimate with this and every earlier remedy applied.</param>
 /// <param name="Fit">How that estimate fits the GPU.</param>
 /// <param name="Note">Why the estimate did not drop, when it did not.</param>
-public sealed record Remedy(RemedyKind Kind, string Title, string Change, MemoryEstimate Estimate, GpuFit Fit, string? Note = null);
+internal sealed record Remedy(RemedyKind Kind, string Title, string Change, MemoryEstimate Estimate, GpuFit Fit, string? Note = null);
 
 /// <summary>A smaller size of the same family the "smaller model" remedy can switch to.</summary>
 /// <param name="Size">The model.size value.</param>

@@ -8,7 +8,7 @@ namespace VlmForge.Engine.Planning.Time;
 /// <param name="StepsPerEpoch">ceil(examples / batch_size).</param>
 /// <param name="TotalSteps">Steps of the whole run (epochs, or max_steps updates x accumulation).</param>
 /// <param name="TotalSeconds">TotalSteps x SecondsPerStep.</param>
-public sealed record TimeEstimate(
+internal sealed record TimeEstimate(
     double FlopsPerStep, double SustainedTflops, double SecondsPerStep, int? TrainExamples, long? StepsPerEpoch, long? TotalSteps,
     double? TotalSeconds)
 {

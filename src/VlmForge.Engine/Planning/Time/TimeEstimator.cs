@@ -10,7 +10,7 @@ namespace VlmForge.Engine.Planning.Time;
 /// for the causal decoder, whose fused kernel skips masked blocks) and twice that backward. Gradient checkpointing runs
 /// each stored stack's forward once more.
 /// </summary>
-public static class TimeEstimator
+internal static class TimeEstimator
 {
     /// <summary>
     /// The sustained 16-bit throughput assumed without --tflops: 100 TFLOP/s, about a third of an A100's bf16 peak or

@@ -5,7 +5,7 @@ using VlmForge.Engine.Planning.Time;
 namespace VlmForge.Engine.Planning.Workflow;
 
 /// <summary>The plan of a workflow: the estimate, how it fits the GPU, what to change, and what was assumed.</summary>
-public sealed record MemoryPlan
+internal sealed record MemoryPlan
 {
     /// <summary>The config file planned.</summary>
     public required string ConfigName { get; init; }

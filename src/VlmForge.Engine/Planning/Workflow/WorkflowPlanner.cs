@@ -27,7 +27,7 @@ namespace VlmForge.Engine.Planning.Workflow;
 /// the family's image processing, text tokens by the model's tokenizer when there is one), then the memory and time
 /// estimates and, for a GPU, the fit and the page's remedies.
 /// </summary>
-public static class WorkflowPlanner
+internal static class WorkflowPlanner
 {
     /// <summary>A VQA question for planning without a dataset (VQA records bring their own questions).</summary>
     public const string RepresentativeQuestion = "How many objects of each color are in the image, and where is the largest one?";
