@@ -102,6 +102,30 @@ public class FamilyProfileTests
     }
 
     [Fact]
+    public void A_familys_rule_that_throws_is_a_warning_naming_it_and_the_workflow_still_loads()
+    {
+        var broken = new FamilyProfile("broken") { Advice = [new ThrowingRule()] };
+        var plugins = new FakePlugins(new() { [Abstractions.Plugins.PluginKind.Optimizer] = ["adamw"], [Abstractions.Plugins.PluginKind.Quantizer] = ["nf4"],
+            [Abstractions.Plugins.PluginKind.Precision] = ["bf16"], [Abstractions.Plugins.PluginKind.Sampler] = ["standard"] }, [broken]);
+
+        var result = TestConfig.Load("[model]\nfamily = \"broken\"\nsize = \"small\"\n", plugins);
+
+        Assert.NotNull(result.Settings);
+        var warning = Assert.Single(result.Warnings, w => w.Rule == "throws");
+        Assert.Equal("vlmforge.toml:2:10", warning.Location.ToString());
+        Assert.Contains("the broken family's advice rule 'throws' failed (InvalidOperationException: no such key)", warning.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class ThrowingRule : Advice.IAdviceRule
+    {
+        public string Name => "throws";
+
+        public string Code => "VLMA9002";
+
+        public void Check(Advice.AdviceContext context, Abstractions.Settings.DiagnosticBag diagnostics) => throw new InvalidOperationException("no such key");
+    }
+
+    [Fact]
     public void A_profile_rejects_a_default_for_a_setting_that_does_not_exist_or_of_a_type_toml_has_not()
     {
         Assert.Contains("model.colour names no built-in setting",

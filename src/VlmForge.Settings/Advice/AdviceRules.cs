@@ -33,6 +33,24 @@ public static class AdviceRules
         ArgumentNullException.ThrowIfNull(diagnostics);
         var family = context.Family;
         foreach (var rule in All.Where(r => family?.WaivedAdvice.Contains(r.Name) != true)) rule.Check(context, diagnostics);
-        foreach (var rule in family?.Advice ?? []) rule.Check(context, diagnostics);
+        foreach (var rule in family?.Advice ?? []) CheckFamilyRule(rule, family!, context, diagnostics);
+    }
+
+    /// <summary>
+    /// A family's rule comes from code outside the settings layer (a host may register its own family): a rule that
+    /// fails is reported as a warning naming it, so the workflow still loads and the user sees no stack trace.
+    /// </summary>
+    private static void CheckFamilyRule(IAdviceRule rule, FamilyProfile family, AdviceContext context, DiagnosticBag diagnostics)
+    {
+        try
+        {
+            rule.Check(context, diagnostics);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            diagnostics.Advice(rule.Code, rule.Name, context.LocationOf("model.family"), "model.family",
+                $"the {family.Name} family's advice rule '{rule.Name}' failed ({e.GetType().Name}: {e.Message}), so its advice is missing; " +
+                "the workflow itself is unaffected. Report it to whoever provides that family.");
+        }
     }
 }
