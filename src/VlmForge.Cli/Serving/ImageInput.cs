@@ -104,7 +104,9 @@ public static class ImageInput
         }
         catch (ImageDecodeException e)
         {
-            throw ApiError.BadRequest($"{what} cannot be decoded as an image ({e.Message.Replace(file, "it", StringComparison.Ordinal)}). Send a PNG or JPEG.", param, "invalid_image");
+            // The decoder names the temporary file the upload was written to, which means nothing to the client.
+            var detail = e.Message.Replace($"Image '{file}'", "it", StringComparison.Ordinal).Replace(file, "the image", StringComparison.Ordinal);
+            throw ApiError.BadRequest($"{what} cannot be decoded: {detail}", param, "invalid_image");
         }
     }
 }

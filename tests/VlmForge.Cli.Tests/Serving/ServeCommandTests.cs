@@ -175,4 +175,19 @@ public sealed class ServeCommandTests(ServedRun served, ITestOutputHelper log)
         Assert.Equal("image_too_large", body.GetProperty("error").GetProperty("code").GetString());
         Assert.Contains("40000 pixels", body.GetProperty("error").GetProperty("message").GetString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_undecodable_image_is_refused_without_naming_the_servers_temporary_file()
+    {
+        string url = "data:image/png;base64," + Convert.ToBase64String(Encoding.UTF8.GetBytes("hello, not a picture"));
+        var (status, body) = await Post(Chat(url));
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        var error = body.GetProperty("error");
+        Assert.Equal("invalid_image", error.GetProperty("code").GetString());
+        var message = error.GetProperty("message").GetString()!;
+        Assert.StartsWith("The data URL's image cannot be decoded: it is not a readable image", message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Path.GetTempPath(), message, StringComparison.Ordinal);
+        Assert.DoesNotContain("'it'", message, StringComparison.Ordinal);
+    }
 }
